@@ -1,0 +1,75 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from pivot_site.validators import validate_hex_colour
+
+from .blocks import BodyBlock
+
+
+class HomePage(Page):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("content"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.ShopPage", "cms.ContentPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from shops.selectors import shop_list_public
+
+        context = super().get_context(request, *args, **kwargs)
+        context["shops"] = shop_list_public()
+        return context
+
+
+class ShopPage(Page):
+    """A shop's storefront, created with the shop; only its organisation's staff edit it."""
+
+    shop = models.OneToOneField("shops.Shop", on_delete=models.PROTECT, related_name="page", verbose_name=_("shop"))
+    logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("logo"))
+    banner = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("banner"))
+    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#1f6f50", validators=[validate_hex_colour])
+    secondary_colour = models.CharField(_("secondary colour"), max_length=7, default="#f5efe3", validators=[validate_hex_colour])
+    introduction = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("content"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [FieldPanel("logo"), FieldPanel("banner"), FieldPanel("primary_colour"), FieldPanel("secondary_colour")],
+            heading=_("Branding"),
+        ),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    is_creatable = False
+
+    class Meta:
+        verbose_name = _("shop page")
+
+    def get_context(self, request, *args, **kwargs):
+        from offers.selectors import offer_list_public
+
+        context = super().get_context(request, *args, **kwargs)
+        context["offers"] = offer_list_public().filter(shop=self.shop_id)[:48]
+        context["opening_hours"] = self.shop.opening_hours.all()
+        return context
+
+
+class ContentPage(Page):
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("content"))
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+
+    class Meta:
+        verbose_name = _("content page")

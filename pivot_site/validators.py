@@ -1,0 +1,68 @@
+"""Validators for French identifiers, built on python-stdnum and phonenumbers."""
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import ean
+from stdnum.eu import vat
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siret
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+FRENCH_POSTCODE = re.compile(r"^(\d{5})$")
+
+
+def validate_siret(value):
+    try:
+        siret.validate(value)
+    except StdnumError:
+        raise ValidationError(_("“%(value)s” is not a valid SIRET number (14 digits)."), params={"value": value})
+
+
+def validate_vat_number(value):
+    try:
+        vat.validate(value)
+    except StdnumError:
+        raise ValidationError(_("“%(value)s” is not a valid EU VAT number."), params={"value": value})
+
+
+def validate_gtin(value):
+    if len(value) not in (8, 12, 13, 14):
+        raise ValidationError(_("“%(value)s” is not a valid EAN/GTIN: it must have 8, 12, 13 or 14 digits."), params={"value": value})
+    try:
+        ean.validate(value)
+    except StdnumError:
+        raise ValidationError(_("“%(value)s” is not a valid EAN/GTIN: wrong check digit."), params={"value": value})
+
+
+def validate_phone(value):
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("“%(value)s” is not a valid phone number."), params={"value": value})
+
+
+def validate_postcode(value):
+    if not FRENCH_POSTCODE.match(value):
+        raise ValidationError(_("“%(value)s” is not a French postcode (5 digits)."), params={"value": value})
+
+
+def validate_hex_colour(value):
+    if not HEX_COLOUR.match(value):
+        raise ValidationError(_("“%(value)s” is not a colour like #1a7f5a."), params={"value": value})
+
+
+def normalise_identifier(value):
+    """Identifiers arrive with spaces, dots and dashes from spreadsheets: keep the characters that count."""
+    return re.sub(r"[\s.\-]", "", value or "").upper()
+
+
+def normalise_phone(value):
+    if not value:
+        return ""
+    number = phonenumbers.parse(value, "FR")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,216 @@
+"""Business rules for organisations, staff, shops, depots, closures, categories and members."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from pivot_site.exceptions import DomainError
+from pivot_site.validators import normalise_identifier, normalise_phone
+
+from .choices import ORGANISATION_STAFF_GROUP, StaffRole, VolunteerAnswer
+from .exceptions import AccessCodeRequired, InvalidClosure, InvalidOpeningHours, OrganisationMismatch
+from .models import Closure, CustomerCategory, Depot, Member, OpeningPeriod, Organisation, Shop, StaffMembership
+from .roles import MANAGERS_GROUP
+
+
+def unique_slug(model, value, *, instance=None, max_length=80):
+    base = slugify(value)[: max_length - 4] or model._meta.model_name
+    slug, n = base, 2
+    others = model._default_manager.exclude(pk=instance.pk) if instance and instance.pk else model._default_manager.all()
+    while others.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def require_same_organisation(organisation_id, related, *, field):
+    """Refuse links to another organisation's objects (shared objects have no organisation)."""
+    for obj in related:
+        if obj is not None and obj.organisation_id not in (None, organisation_id):
+            raise OrganisationMismatch(
+                _("“%(object)s” belongs to another organisation.") % {"object": obj}, field=field
+            )
+
+
+# Organisations and staff
+
+@transaction.atomic
+def organisation_save(*, organisation: Organisation, actor=None) -> Organisation:
+    organisation.siret = normalise_identifier(organisation.siret)
+    organisation.vat_number = normalise_identifier(organisation.vat_number)
+    organisation.phone = normalise_phone(organisation.phone) if organisation.phone else ""
+    if not organisation.slug:
+        organisation.slug = unique_slug(Organisation, organisation.name, instance=organisation)
+    organisation.full_clean()
+    organisation.save()
+    if organisation.staff_group_id is None:
+        organisation.staff_group = Group.objects.create(name=f"Équipe · {organisation.name} ({organisation.slug})")
+        organisation.save(update_fields=["staff_group"])
+    return organisation
+
+
+@transaction.atomic
+def staff_membership_set(*, organisation: Organisation, user, role: str = StaffRole.STAFF, actor=None) -> StaffMembership:
+    """Give ``user`` a role in ``organisation``: admin access, the organisation's tables and its shop pages."""
+    membership, _created = StaffMembership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    user.groups.add(Group.objects.get(name=ORGANISATION_STAFF_GROUP), organisation.staff_group)
+    managers = Group.objects.get(name=MANAGERS_GROUP)
+    if user.staff_memberships.filter(role=StaffRole.MANAGER).exists():
+        user.groups.add(managers)
+    else:
+        user.groups.remove(managers)
+    return membership
+
+
+# Shops
+
+def opening_hours_validate(periods: Iterable) -> None:
+    """Periods of one day must be in order and must not overlap."""
+    by_day = defaultdict(list)
+    for period in periods:
+        if period.opens >= period.closes:
+            raise InvalidOpeningHours(
+                _("On %(day)s, the closing time must be after the opening time.") % {"day": period.get_weekday_display()},
+                field="opening_hours",
+            )
+        by_day[period.weekday].append(period)
+    for day_periods in by_day.values():
+        day_periods.sort(key=lambda p: p.opens)
+        for before, after in zip(day_periods, day_periods[1:]):
+            if after.opens < before.closes:
+                raise InvalidOpeningHours(
+                    _("On %(day)s, the opening periods %(a)s and %(b)s overlap.")
+                    % {"day": after.get_weekday_display(), "a": f"{before.opens:%H:%M}–{before.closes:%H:%M}",
+                       "b": f"{after.opens:%H:%M}–{after.closes:%H:%M}"},
+                    field="opening_hours",
+                )
+
+
+@transaction.atomic
+def shop_save(*, shop: Shop, opening_hours: Iterable[OpeningPeriod] | None = None, actor=None) -> Shop:
+    """Create or update a shop; a new shop gets its ShopPage, editable by its organisation's staff only."""
+    from cms.services import shop_page_ensure
+
+    if opening_hours is not None:
+        shop.opening_hours = list(opening_hours)
+    opening_hours_validate(shop.opening_hours.all())
+    if not shop.slug:
+        shop.slug = unique_slug(Shop, shop.name, instance=shop)
+    shop.phone = normalise_phone(shop.phone) if shop.phone else ""
+    shop.full_clean()
+    shop.save()
+    shop_page_ensure(shop=shop)
+    return shop
+
+
+# Depots and closures
+
+def depot_validate(*, depot: Depot, access_code: str = "") -> None:
+    if depot.shop is not None:
+        require_same_organisation(depot.organisation_id, [depot.shop], field="shop")
+    if depot.restricted and not (access_code or depot.access_code_hash):
+        raise AccessCodeRequired()
+
+
+def closures_validate(*, depot: Depot, closures: Iterable[Closure]) -> None:
+    """Closures of one depot must not overlap; a replacement must be another open depot of the same organisation."""
+    closures = sorted(closures, key=lambda c: c.starts_on)
+    for closure in closures:
+        if closure.starts_on > closure.ends_on:
+            raise InvalidClosure(_("A closure must end on or after its first day."), field="closures")
+        replacement = closure.replacement
+        if replacement is None:
+            continue
+        if depot.pk and replacement.pk == depot.pk:
+            raise InvalidClosure(_("A depot cannot replace itself."), field="closures")
+        if replacement.organisation_id != depot.organisation_id:
+            raise InvalidClosure(
+                _("The replacement depot “%(depot)s” belongs to another organisation.") % {"depot": replacement},
+                field="closures",
+            )
+        if not replacement.active:
+            raise InvalidClosure(
+                _("The replacement depot “%(depot)s” is not active.") % {"depot": replacement}, field="closures"
+            )
+        if replacement.closures.filter(starts_on__lte=closure.ends_on, ends_on__gte=closure.starts_on).exists():
+            raise InvalidClosure(
+                _("The replacement depot “%(depot)s” is itself closed during that period.") % {"depot": replacement},
+                field="closures",
+            )
+    for before, after in zip(closures, closures[1:]):
+        if after.starts_on <= before.ends_on:
+            raise InvalidClosure(
+                _("The closures from %(a)s and from %(b)s overlap.")
+                % {"a": before.starts_on.strftime("%d/%m/%Y"), "b": after.starts_on.strftime("%d/%m/%Y")},
+                field="closures",
+            )
+
+
+@transaction.atomic
+def depot_save(*, depot: Depot, access_code: str = "", closures: Iterable[Closure] | None = None, actor=None) -> Depot:
+    if closures is not None:
+        depot.closures = list(closures)
+    depot_validate(depot=depot, access_code=access_code)
+    closures_validate(depot=depot, closures=depot.closures.all())
+    if access_code:
+        depot.access_code_hash = make_password(access_code)
+    if not depot.restricted:
+        depot.access_code_hash = ""
+    depot.full_clean()
+    depot.save()
+    return depot
+
+
+def depot_check_access_code(*, depot: Depot, access_code: str) -> bool:
+    return not depot.restricted or check_password(access_code or "", depot.access_code_hash)
+
+
+@transaction.atomic
+def closure_create(*, depot: Depot, starts_on, ends_on, reason: str = "", replacement: Depot | None = None, actor=None) -> Closure:
+    locked = Depot.objects.select_for_update().get(pk=depot.pk)
+    closure = Closure(depot=locked, starts_on=starts_on, ends_on=ends_on, reason=reason, replacement=replacement)
+    closures_validate(depot=locked, closures=[*locked.closures.all(), closure])
+    closure.full_clean()
+    closure.save()
+    return closure
+
+
+# Customer categories and members
+
+@transaction.atomic
+def customer_category_save(*, category: CustomerCategory, actor=None) -> CustomerCategory:
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def member_save(*, member: Member, categories=None, volunteer_domains=None, actor=None) -> Member:
+    """Create or update a member; categories must be the member's organisation's own."""
+    member.email = (member.email or "").strip().lower()
+    member.phone = normalise_phone(member.phone) if member.phone else ""
+    if categories is not None:
+        categories = list(categories)
+        require_same_organisation(member.organisation_id, categories, field="categories")
+    if member.volunteer == VolunteerAnswer.NO:
+        volunteer_domains = []
+    member.full_clean(validate_unique=False)
+    if member.email:
+        duplicate = Member.objects.filter(organisation_id=member.organisation_id, email=member.email).exclude(pk=member.pk)
+        if duplicate.exists():
+            raise DomainError(
+                _("Another member of this organisation already uses the e-mail %(email)s.") % {"email": member.email},
+                code="duplicate_member", field="email",
+            )
+    member.save()
+    if categories is not None:
+        member.categories.set(categories)
+    if volunteer_domains is not None:
+        member.volunteer_domains.set(volunteer_domains)
+    return member
