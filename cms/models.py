@@ -33,10 +33,28 @@ class ShopPage(Page):
     """A shop's storefront, created with the shop; only its organisation's staff edit it."""
 
     shop = models.OneToOneField("shops.Shop", on_delete=models.PROTECT, related_name="page", verbose_name=_("shop"))
-    logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("logo"))
-    banner = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("banner"))
-    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#1f6f50", validators=[validate_hex_colour])
-    secondary_colour = models.CharField(_("secondary colour"), max_length=7, default="#f5efe3", validators=[validate_hex_colour])
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logo"),
+    )
+    banner = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("banner"),
+    )
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#1f6f50", validators=[validate_hex_colour]
+    )
+    secondary_colour = models.CharField(
+        _("secondary colour"), max_length=7, default="#f5efe3", validators=[validate_hex_colour]
+    )
     introduction = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("content"))
 

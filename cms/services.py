@@ -17,6 +17,8 @@ def shop_page_ensure(*, shop) -> ShopPage:
         home.add_child(instance=page)
     group = shop.organisation.staff_group
     if group is not None:
-        for permission in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=SHOP_PAGE_PERMISSIONS):
+        for permission in Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=SHOP_PAGE_PERMISSIONS
+        ):
             GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
     return page

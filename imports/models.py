@@ -9,7 +9,11 @@ class ImportJob(models.Model):
     """One uploaded file: previewed, then confirmed (or not). Its history stays for the organisation."""
 
     organisation = models.ForeignKey(
-        "shops.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="import_jobs",
+        "shops.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
         verbose_name=_("organisation"),
     )
     created_by = models.ForeignKey(

@@ -1,4 +1,3 @@
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -15,7 +14,9 @@ from .pricing import price_incl_tax
 class Producer(models.Model):
     """A producer or supplier; wholesalers have a minimum order amount."""
 
-    organisation = models.ForeignKey("shops.Organisation", on_delete=models.CASCADE, related_name="producers", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "shops.Organisation", on_delete=models.CASCADE, related_name="producers", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=150)
     city = models.CharField(_("city"), max_length=100, blank=True)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True, validators=[validate_postcode])
@@ -54,16 +55,30 @@ class ProductCategory(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "shops.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="product_categories",
-        verbose_name=_("organisation"), help_text=_("Empty for a category shared by the whole platform."),
+        "shops.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="product_categories",
+        verbose_name=_("organisation"),
+        help_text=_("Empty for a category shared by the whole platform."),
     )
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent category"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
     name = models.CharField(_("name"), max_length=120)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     co2e_per_item_kg = models.DecimalField(
         _("kg CO2e avoided per item"), max_digits=10, decimal_places=3, null=True, blank=True
     )
-    co2e_per_kg = models.DecimalField(_("kg CO2e avoided per kg"), max_digits=10, decimal_places=3, null=True, blank=True)
+    co2e_per_kg = models.DecimalField(
+        _("kg CO2e avoided per kg"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
     waste_per_item_kg = models.DecimalField(
         _("kg of waste diverted per item"), max_digits=10, decimal_places=3, null=True, blank=True
     )
@@ -99,12 +114,19 @@ class Product(ClusterableModel):
     """
 
     organisation = models.ForeignKey(
-        "shops.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="products",
-        verbose_name=_("organisation"), help_text=_("Empty for the shared reference catalogue."),
+        "shops.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("organisation"),
+        help_text=_("Empty for the shared reference catalogue."),
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    category = models.ForeignKey(ProductCategory, on_delete=models.PROTECT, related_name="products", verbose_name=_("category"))
+    category = models.ForeignKey(
+        ProductCategory, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
     producer = models.ForeignKey(
         Producer, on_delete=models.SET_NULL, null=True, blank=True, related_name="products", verbose_name=_("producer")
     )
@@ -134,14 +156,16 @@ class Product(ClusterableModel):
         verbose_name_plural = _("products")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "gtin"], condition=~Q(gtin="") & Q(organisation__isnull=False),
+                fields=["organisation", "gtin"],
+                condition=~Q(gtin="") & Q(organisation__isnull=False),
                 name="unique_product_gtin",
             ),
             models.UniqueConstraint(
                 fields=["gtin"], condition=~Q(gtin="") & Q(organisation__isnull=True), name="unique_shared_product_gtin"
             ),
             models.UniqueConstraint(
-                fields=["producer", "supplier_reference"], condition=~Q(supplier_reference=""),
+                fields=["producer", "supplier_reference"],
+                condition=~Q(supplier_reference=""),
                 name="unique_supplier_reference",
             ),
             models.CheckConstraint(
@@ -160,7 +184,9 @@ class Product(ClusterableModel):
 
 class ProductImage(models.Model):
     product = ParentalKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("image"))
+    image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("image")
+    )
     sort_order = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
@@ -175,15 +201,25 @@ class ProductImage(models.Model):
 class Offer(models.Model):
     """An organisation selling a product from a shop's stock, at a price, for a period, to an audience."""
 
-    organisation = models.ForeignKey("shops.Organisation", on_delete=models.PROTECT, related_name="offers", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "shops.Organisation", on_delete=models.PROTECT, related_name="offers", verbose_name=_("organisation")
+    )
     shop = models.ForeignKey(
-        "shops.Shop", on_delete=models.PROTECT, null=True, blank=True, related_name="offers", verbose_name=_("shop"),
+        "shops.Shop",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("shop"),
         help_text=_("Where the stock is."),
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="offers", verbose_name=_("product"))
     price_excl_tax = models.DecimalField(_("price excl. tax"), max_digits=12, decimal_places=4)
     vat_rate = models.DecimalField(
-        _("VAT rate (%)"), max_digits=4, decimal_places=2, default=settings.PIVOT_DEFAULT_VAT_RATE,
+        _("VAT rate (%)"),
+        max_digits=4,
+        decimal_places=2,
+        default=settings.PIVOT_DEFAULT_VAT_RATE,
         choices=[(rate, f"{rate} %") for rate in settings.PIVOT_VAT_RATES],
     )
     unlimited_stock = models.BooleanField(_("unlimited stock"), default=False)
@@ -192,11 +228,17 @@ class Offer(models.Model):
     available_from = models.DateTimeField(_("on sale from"), null=True, blank=True)
     available_until = models.DateTimeField(_("on sale until"), null=True, blank=True)
     reserved_categories = models.ManyToManyField(
-        "shops.CustomerCategory", blank=True, related_name="reserved_offers", verbose_name=_("reserved to"),
+        "shops.CustomerCategory",
+        blank=True,
+        related_name="reserved_offers",
+        verbose_name=_("reserved to"),
         help_text=_("Empty: everyone may buy."),
     )
     allowed_depots = models.ManyToManyField(
-        "shops.Depot", blank=True, related_name="offers", verbose_name=_("pickup depots"),
+        "shops.Depot",
+        blank=True,
+        related_name="offers",
+        verbose_name=_("pickup depots"),
         help_text=_("Empty: every depot of the organisation."),
     )
     case_size = models.PositiveIntegerField(_("case size"), default=1)
@@ -223,7 +265,8 @@ class Offer(models.Model):
             models.CheckConstraint(condition=Q(vat_rate__gte=0) & Q(vat_rate__lt=100), name="offer_vat_rate_range"),
             models.CheckConstraint(condition=Q(case_size__gte=1), name="offer_case_size_positive"),
             models.CheckConstraint(
-                condition=Q(available_from__isnull=True) | Q(available_until__isnull=True)
+                condition=Q(available_from__isnull=True)
+                | Q(available_until__isnull=True)
                 | Q(available_from__lt=F("available_until")),
                 name="offer_period_order",
             ),
@@ -243,5 +286,3 @@ class Offer(models.Model):
         if self.unlimited_stock:
             return None
         return max(self.stock_on_hand - self.stock_allocated, 0)
-
-

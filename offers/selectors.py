@@ -8,16 +8,16 @@ from .models import Offer, ProductCategory
 
 
 def offer_base_queryset():
-    return Offer.objects.select_related(
-        "organisation", "shop", "product", "product__category", "product__producer"
-    )
+    return Offer.objects.select_related("organisation", "shop", "product", "product__category", "product__producer")
 
 
 def offer_list_public():
     """Published offers of active organisations, from active shops (or without a shop)."""
-    return offer_base_queryset().filter(
-        status=OfferStatus.PUBLISHED, organisation__active=True
-    ).filter(Q(shop__isnull=True) | Q(shop__active=True))
+    return (
+        offer_base_queryset()
+        .filter(status=OfferStatus.PUBLISHED, organisation__active=True)
+        .filter(Q(shop__isnull=True) | Q(shop__active=True))
+    )
 
 
 def available_now_condition(now=None):

@@ -32,10 +32,16 @@ def product_category_save(*, category: ProductCategory, actor=None) -> ProductCa
         if parent.organisation_id not in (None, category.organisation_id):
             raise InvalidCategory(_("The parent category belongs to another organisation."), field="parent")
         if category.pk and (parent.pk == category.pk or parent.path.startswith(category.path)):
-            raise InvalidCategory(_("A category cannot be placed under itself or one of its subcategories."), field="parent")
-    siblings = ProductCategory.objects.filter(parent=parent, name__iexact=category.name, organisation=category.organisation)
+            raise InvalidCategory(
+                _("A category cannot be placed under itself or one of its subcategories."), field="parent"
+            )
+    siblings = ProductCategory.objects.filter(
+        parent=parent, name__iexact=category.name, organisation=category.organisation
+    )
     if siblings.exclude(pk=category.pk).exists():
-        raise InvalidCategory(_("A category “%(name)s” already exists at that place.") % {"name": category.name}, field="name")
+        raise InvalidCategory(
+            _("A category “%(name)s” already exists at that place.") % {"name": category.name}, field="name"
+        )
     category.full_clean()
     old_path = category.path
     category.save()
@@ -45,7 +51,7 @@ def product_category_save(*, category: ProductCategory, actor=None) -> ProductCa
         category.path = new_path
         if old_path:
             for descendant in ProductCategory.objects.filter(path__startswith=old_path).exclude(pk=category.pk):
-                descendant.path = new_path + descendant.path[len(old_path):]
+                descendant.path = new_path + descendant.path[len(old_path) :]
                 descendant.save(update_fields=["path"])
     return category
 
@@ -54,7 +60,9 @@ def product_validate(*, product: Product) -> None:
     require_same_organisation(product.organisation_id, [product.category], field="category")
     require_same_organisation(product.organisation_id, [product.producer], field="producer")
     if product.organisation_id is None and product.producer is not None:
-        raise InvalidOffer(_("A product of the shared catalogue cannot have an organisation's producer."), field="producer")
+        raise InvalidOffer(
+            _("A product of the shared catalogue cannot have an organisation's producer."), field="producer"
+        )
     if product.is_unique_item:
         if product.unit != Unit.PIECE:
             raise InvalidOffer(_("A unique item is sold by the piece."), field="unit")
@@ -98,7 +106,8 @@ def offer_validate(*, offer: Offer, reserved_categories=None, allowed_depots=Non
         raise InsufficientStock(
             _("The stock on hand cannot go below the %(allocated)s units already allocated to orders.")
             % {"allocated": offer.stock_allocated},
-            field="stock_on_hand", allocated=offer.stock_allocated,
+            field="stock_on_hand",
+            allocated=offer.stock_allocated,
         )
 
 
@@ -110,7 +119,9 @@ def offer_save(*, offer: Offer, reserved_categories=None, allowed_depots=None, a
     if allowed_depots is not None:
         allowed_depots = list(allowed_depots)
     if offer.pk:
-        offer.stock_allocated = Offer.objects.select_for_update().values_list("stock_allocated", flat=True).get(pk=offer.pk)
+        offer.stock_allocated = (
+            Offer.objects.select_for_update().values_list("stock_allocated", flat=True).get(pk=offer.pk)
+        )
     offer_validate(offer=offer, reserved_categories=reserved_categories, allowed_depots=allowed_depots)
     offer.full_clean()
     offer.save()
@@ -137,15 +148,20 @@ def offer_duplicate(*, offer: Offer, actor=None) -> Offer:
 
 def offer_stock_adjust(*, offer: Offer, delta: int, actor=None) -> int:
     """Add ``delta`` units to the stock on hand in one conditional UPDATE; refuse to go below what is allocated."""
-    updated = Offer.objects.filter(pk=offer.pk).filter(
-        Q(unlimited_stock=True) | Q(stock_on_hand__gte=F("stock_allocated") - delta)
-    ).filter(stock_on_hand__gte=-delta).update(stock_on_hand=F("stock_on_hand") + delta)
+    updated = (
+        Offer.objects.filter(pk=offer.pk)
+        .filter(Q(unlimited_stock=True) | Q(stock_on_hand__gte=F("stock_allocated") - delta))
+        .filter(stock_on_hand__gte=-delta)
+        .update(stock_on_hand=F("stock_on_hand") + delta)
+    )
     if not updated:
         offer.refresh_from_db(fields=["stock_on_hand", "stock_allocated"])
         raise InsufficientStock(
             _("Not enough stock: %(on_hand)s on hand, %(allocated)s allocated, change of %(delta)s refused.")
             % {"on_hand": offer.stock_on_hand, "allocated": offer.stock_allocated, "delta": delta},
-            offer=offer.pk, on_hand=offer.stock_on_hand, allocated=offer.stock_allocated,
+            offer=offer.pk,
+            on_hand=offer.stock_on_hand,
+            allocated=offer.stock_allocated,
         )
     offer.refresh_from_db(fields=["stock_on_hand", "stock_allocated"])
     return offer.stock_on_hand
@@ -155,21 +171,27 @@ def offer_stock_set(*, offer: Offer, on_hand: int, actor=None) -> int:
     """Set the counted stock; it may not fall below what is already allocated to orders."""
     if on_hand < 0:
         raise InsufficientStock(_("A stock cannot be negative."), field="stock_on_hand")
-    updated = Offer.objects.filter(pk=offer.pk).filter(
-        Q(unlimited_stock=True) | Q(stock_allocated__lte=on_hand)
-    ).update(stock_on_hand=on_hand)
+    updated = (
+        Offer.objects.filter(pk=offer.pk)
+        .filter(Q(unlimited_stock=True) | Q(stock_allocated__lte=on_hand))
+        .update(stock_on_hand=on_hand)
+    )
     if not updated:
         offer.refresh_from_db(fields=["stock_on_hand", "stock_allocated"])
         raise InsufficientStock(
             _("The stock on hand cannot go below the %(allocated)s units already allocated to orders.")
             % {"allocated": offer.stock_allocated},
-            field="stock_on_hand", offer=offer.pk, allocated=offer.stock_allocated,
+            field="stock_on_hand",
+            offer=offer.pk,
+            allocated=offer.stock_allocated,
         )
     offer.stock_on_hand = on_hand
     return on_hand
 
 
-def offer_prices(*, price_excl_tax: Decimal | None = None, price_incl_tax_value: Decimal | None = None, vat_rate: Decimal):
+def offer_prices(
+    *, price_excl_tax: Decimal | None = None, price_incl_tax_value: Decimal | None = None, vat_rate: Decimal
+):
     """Both prices from whichever one was typed; the price excluding tax wins when both are given."""
     if price_excl_tax is not None:
         return price_excl_tax, price_incl_tax(price_excl_tax=price_excl_tax, vat_rate=vat_rate)

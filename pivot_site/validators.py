@@ -30,7 +30,9 @@ def validate_vat_number(value):
 
 def validate_gtin(value):
     if len(value) not in (8, 12, 13, 14):
-        raise ValidationError(_("“%(value)s” is not a valid EAN/GTIN: it must have 8, 12, 13 or 14 digits."), params={"value": value})
+        raise ValidationError(
+            _("“%(value)s” is not a valid EAN/GTIN: it must have 8, 12, 13 or 14 digits."), params={"value": value}
+        )
     try:
         ean.validate(value)
     except StdnumError:

@@ -90,7 +90,9 @@ def coordinates_constraints(prefix):
 
 
 class Shop(Place):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shops", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="shops", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
@@ -131,17 +133,28 @@ class OpeningPeriod(models.Model):
 class Depot(Place):
     """A collection point where customers pick up orders and baskets."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="depots", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="depots", verbose_name=_("organisation")
+    )
     shop = models.ForeignKey(
-        Shop, on_delete=models.SET_NULL, null=True, blank=True, related_name="depots", verbose_name=_("shop"),
+        Shop,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="depots",
+        verbose_name=_("shop"),
         help_text=_("Leave empty unless the depot is one of your shops."),
     )
     name = models.CharField(_("name"), max_length=150)
     delivery_fee = models.DecimalField(_("delivery fee"), max_digits=8, decimal_places=2, default=0)
-    restricted = models.BooleanField(_("restricted"), default=False, help_text=_("Members need an access code to choose it."))
+    restricted = models.BooleanField(
+        _("restricted"), default=False, help_text=_("Members need an access code to choose it.")
+    )
     access_code_hash = models.CharField(max_length=128, blank=True, editable=False)
     public_note = models.TextField(_("public note"), blank=True)
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Maximum deliveries per day; empty for no limit."))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Maximum deliveries per day; empty for no limit.")
+    )
     active = models.BooleanField(_("active"), default=True)
 
     organisation_path = "organisation"
@@ -182,7 +195,11 @@ class Closure(models.Model):
     ends_on = models.DateField(_("last closed day"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     replacement = models.ForeignKey(
-        Depot, on_delete=models.PROTECT, null=True, blank=True, related_name="replacing_closures",
+        Depot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacing_closures",
         verbose_name=_("replacement depot"),
     )
 
@@ -203,7 +220,9 @@ class Closure(models.Model):
 class CustomerCategory(models.Model):
     """A per-organisation tag on members that changes prices and availability."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="customer_categories", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="customer_categories", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=100)
     is_professional = models.BooleanField(
         _("professional"), default=False, help_text=_("Prices are shown excluding tax to these customers.")
@@ -237,9 +256,15 @@ class VolunteerDomain(models.Model):
 class Member(models.Model):
     """A customer or member known to one organisation."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="members", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="members", verbose_name=_("organisation")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("user account"),
     )
     first_name = models.CharField(_("first name"), max_length=100)
@@ -249,9 +274,15 @@ class Member(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True, validators=[validate_postcode])
     city = models.CharField(_("city"), max_length=100, blank=True)
-    categories = models.ManyToManyField(CustomerCategory, blank=True, related_name="members", verbose_name=_("customer categories"))
-    volunteer = models.CharField(_("volunteer"), max_length=5, choices=VolunteerAnswer.choices, default=VolunteerAnswer.NO)
-    volunteer_domains = models.ManyToManyField(VolunteerDomain, blank=True, related_name="members", verbose_name=_("volunteering domains"))
+    categories = models.ManyToManyField(
+        CustomerCategory, blank=True, related_name="members", verbose_name=_("customer categories")
+    )
+    volunteer = models.CharField(
+        _("volunteer"), max_length=5, choices=VolunteerAnswer.choices, default=VolunteerAnswer.NO
+    )
+    volunteer_domains = models.ManyToManyField(
+        VolunteerDomain, blank=True, related_name="members", verbose_name=_("volunteering domains")
+    )
     is_employee = models.BooleanField(_("employee"), default=False)
     contact_by_email = models.BooleanField(_("contact by e-mail"), default=True)
     contact_by_sms = models.BooleanField(_("contact by SMS"), default=False)

@@ -36,9 +36,7 @@ def organisation_ids(user) -> frozenset:
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
     if not hasattr(user, "_pivot_organisation_ids"):
-        user._pivot_organisation_ids = frozenset(
-            user.staff_memberships.values_list("organisation_id", flat=True)
-        )
+        user._pivot_organisation_ids = frozenset(user.staff_memberships.values_list("organisation_id", flat=True))
     return user._pivot_organisation_ids
 
 

@@ -8,8 +8,15 @@ from .choices import ANIMATORS_GROUP, ORGANISATION_STAFF_GROUP
 MANAGERS_GROUP = "Responsables des organisations"
 
 ORGANISATION_TABLES = [
-    "shops.shop", "shops.depot", "shops.closure", "shops.member", "shops.customercategory",
-    "offers.producer", "offers.productcategory", "offers.product", "offers.offer",
+    "shops.shop",
+    "shops.depot",
+    "shops.closure",
+    "shops.member",
+    "shops.customercategory",
+    "offers.producer",
+    "offers.productcategory",
+    "offers.product",
+    "offers.offer",
 ]
 ALL_ACTIONS = ["add", "change", "delete", "view"]
 
@@ -17,19 +24,33 @@ ROLE_PERMISSIONS = {
     ORGANISATION_STAFF_GROUP: [
         "wagtailadmin.access_admin",
         "shops.view_organisation",
-        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
-        "imports.add_importjob", "imports.view_importjob",
-        *[f"{table.split('.')[0]}.{action}_{table.split('.')[1]}" for table in ORGANISATION_TABLES for action in ALL_ACTIONS],
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "imports.add_importjob",
+        "imports.view_importjob",
+        *[
+            f"{table.split('.')[0]}.{action}_{table.split('.')[1]}"
+            for table in ORGANISATION_TABLES
+            for action in ALL_ACTIONS
+        ],
     ],
     MANAGERS_GROUP: ["shops.change_organisation"],
     ANIMATORS_GROUP: [
         "wagtailadmin.access_admin",
         "shops.view_organisation",
         *[f"{table.split('.')[0]}.view_{table.split('.')[1]}" for table in ORGANISATION_TABLES],
-        "shops.change_shop", "shops.change_depot", "offers.change_offer", "offers.change_product",
-        "offers.add_product", "offers.add_productcategory", "offers.change_productcategory",
-        "wagtailimages.add_image", "wagtailimages.choose_image",
-        "imports.add_importjob", "imports.view_importjob",
+        "shops.change_shop",
+        "shops.change_depot",
+        "offers.change_offer",
+        "offers.change_product",
+        "offers.add_product",
+        "offers.add_productcategory",
+        "offers.change_productcategory",
+        "wagtailimages.add_image",
+        "wagtailimages.choose_image",
+        "imports.add_importjob",
+        "imports.view_importjob",
     ],
 }
 

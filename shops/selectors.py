@@ -31,6 +31,8 @@ def distance_km_expression(*, latitude: float, longitude: float, prefix: str = "
 
 def order_by_distance(queryset, *, latitude: Decimal | float, longitude: Decimal | float, prefix: str = ""):
     """Annotate ``distance_km`` and order nearest first; places without coordinates come last."""
-    return queryset.exclude(**{f"{prefix}latitude__isnull": True}).annotate(
-        distance_km=distance_km_expression(latitude=latitude, longitude=longitude, prefix=prefix)
-    ).order_by("distance_km", "pk")
+    return (
+        queryset.exclude(**{f"{prefix}latitude__isnull": True})
+        .annotate(distance_km=distance_km_expression(latitude=latitude, longitude=longitude, prefix=prefix))
+        .order_by("distance_km", "pk")
+    )

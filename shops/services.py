@@ -21,7 +21,9 @@ from .roles import MANAGERS_GROUP
 def unique_slug(model, value, *, instance=None, max_length=80):
     base = slugify(value)[: max_length - 4] or model._meta.model_name
     slug, n = base, 2
-    others = model._default_manager.exclude(pk=instance.pk) if instance and instance.pk else model._default_manager.all()
+    others = (
+        model._default_manager.exclude(pk=instance.pk) if instance and instance.pk else model._default_manager.all()
+    )
     while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
@@ -37,6 +39,7 @@ def require_same_organisation(organisation_id, related, *, field):
 
 
 # Organisations and staff
+
 
 @transaction.atomic
 def organisation_save(*, organisation: Organisation, actor=None) -> Organisation:
@@ -54,7 +57,9 @@ def organisation_save(*, organisation: Organisation, actor=None) -> Organisation
 
 
 @transaction.atomic
-def staff_membership_set(*, organisation: Organisation, user, role: str = StaffRole.STAFF, actor=None) -> StaffMembership:
+def staff_membership_set(
+    *, organisation: Organisation, user, role: str = StaffRole.STAFF, actor=None
+) -> StaffMembership:
     """Give ``user`` a role in ``organisation``: admin access, the organisation's tables and its shop pages."""
     membership, _created = StaffMembership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
@@ -70,13 +75,15 @@ def staff_membership_set(*, organisation: Organisation, user, role: str = StaffR
 
 # Shops
 
+
 def opening_hours_validate(periods: Iterable) -> None:
     """Periods of one day must be in order and must not overlap."""
     by_day = defaultdict(list)
     for period in periods:
         if period.opens >= period.closes:
             raise InvalidOpeningHours(
-                _("On %(day)s, the closing time must be after the opening time.") % {"day": period.get_weekday_display()},
+                _("On %(day)s, the closing time must be after the opening time.")
+                % {"day": period.get_weekday_display()},
                 field="opening_hours",
             )
         by_day[period.weekday].append(period)
@@ -86,8 +93,11 @@ def opening_hours_validate(periods: Iterable) -> None:
             if after.opens < before.closes:
                 raise InvalidOpeningHours(
                     _("On %(day)s, the opening periods %(a)s and %(b)s overlap.")
-                    % {"day": after.get_weekday_display(), "a": f"{before.opens:%H:%M}–{before.closes:%H:%M}",
-                       "b": f"{after.opens:%H:%M}–{after.closes:%H:%M}"},
+                    % {
+                        "day": after.get_weekday_display(),
+                        "a": f"{before.opens:%H:%M}–{before.closes:%H:%M}",
+                        "b": f"{after.opens:%H:%M}–{after.closes:%H:%M}",
+                    },
                     field="opening_hours",
                 )
 
@@ -110,6 +120,7 @@ def shop_save(*, shop: Shop, opening_hours: Iterable[OpeningPeriod] | None = Non
 
 
 # Depots and closures
+
 
 def depot_validate(*, depot: Depot, access_code: str = "") -> None:
     if depot.shop is not None:
@@ -172,7 +183,9 @@ def depot_check_access_code(*, depot: Depot, access_code: str) -> bool:
 
 
 @transaction.atomic
-def closure_create(*, depot: Depot, starts_on, ends_on, reason: str = "", replacement: Depot | None = None, actor=None) -> Closure:
+def closure_create(
+    *, depot: Depot, starts_on, ends_on, reason: str = "", replacement: Depot | None = None, actor=None
+) -> Closure:
     locked = Depot.objects.select_for_update().get(pk=depot.pk)
     closure = Closure(depot=locked, starts_on=starts_on, ends_on=ends_on, reason=reason, replacement=replacement)
     closures_validate(depot=locked, closures=[*locked.closures.all(), closure])
@@ -182,6 +195,7 @@ def closure_create(*, depot: Depot, starts_on, ends_on, reason: str = "", replac
 
 
 # Customer categories and members
+
 
 @transaction.atomic
 def customer_category_save(*, category: CustomerCategory, actor=None) -> CustomerCategory:
@@ -202,11 +216,14 @@ def member_save(*, member: Member, categories=None, volunteer_domains=None, acto
         volunteer_domains = []
     member.full_clean(validate_unique=False)
     if member.email:
-        duplicate = Member.objects.filter(organisation_id=member.organisation_id, email=member.email).exclude(pk=member.pk)
+        duplicate = Member.objects.filter(organisation_id=member.organisation_id, email=member.email).exclude(
+            pk=member.pk
+        )
         if duplicate.exists():
             raise DomainError(
                 _("Another member of this organisation already uses the e-mail %(email)s.") % {"email": member.email},
-                code="duplicate_member", field="email",
+                code="duplicate_member",
+                field="email",
             )
     member.save()
     if categories is not None:

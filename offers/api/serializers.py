@@ -27,9 +27,26 @@ class ProductSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = [
-            "id", "name", "description", "category", "producer", "unit", "brand", "model_code", "size", "colour",
-            "material", "gtin", "supplier_reference", "is_unique_item", "condition", "width_cm", "height_cm",
-            "depth_cm", "weight_kg", "provenance",
+            "id",
+            "name",
+            "description",
+            "category",
+            "producer",
+            "unit",
+            "brand",
+            "model_code",
+            "size",
+            "colour",
+            "material",
+            "gtin",
+            "supplier_reference",
+            "is_unique_item",
+            "condition",
+            "width_cm",
+            "height_cm",
+            "depth_cm",
+            "weight_kg",
+            "provenance",
         ]
 
 
@@ -45,9 +62,22 @@ class OfferSerializer(serializers.ModelSerializer):
     class Meta:
         model = Offer
         fields = [
-            "id", "organisation", "organisation_kind", "shop", "product", "price_excl_tax", "vat_rate",
-            "price_incl_tax", "unlimited_stock", "stock_available", "available_from", "available_until",
-            "case_size", "minimum_cases", "sale_mode", "status",
+            "id",
+            "organisation",
+            "organisation_kind",
+            "shop",
+            "product",
+            "price_excl_tax",
+            "vat_rate",
+            "price_incl_tax",
+            "unlimited_stock",
+            "stock_available",
+            "available_from",
+            "available_until",
+            "case_size",
+            "minimum_cases",
+            "sale_mode",
+            "status",
         ]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True, help_text="null when the stock is unlimited"))

@@ -20,7 +20,9 @@ def parse_point(value):
 class ShopFilter(django_filters.FilterSet):
     organisation = django_filters.CharFilter(field_name="organisation__slug", label=_("organisation (slug)"))
     kind = django_filters.ChoiceFilter(field_name="organisation__kind", choices=OrganisationKind.choices)
-    near = django_filters.CharFilter(method="filter_near", label=_("latitude,longitude: nearest first, with distance_km"))
+    near = django_filters.CharFilter(
+        method="filter_near", label=_("latitude,longitude: nearest first, with distance_km")
+    )
 
     class Meta:
         model = Shop
@@ -34,7 +36,9 @@ class ShopFilter(django_filters.FilterSet):
 class MemberFilter(django_filters.FilterSet):
     category = django_filters.NumberFilter(field_name="categories")
     volunteer = django_filters.ChoiceFilter(choices=VolunteerAnswer.choices)
-    volunteer_domain = django_filters.ChoiceFilter(field_name="volunteer_domains__code", choices=VolunteerDomainCode.choices)
+    volunteer_domain = django_filters.ChoiceFilter(
+        field_name="volunteer_domains__code", choices=VolunteerDomainCode.choices
+    )
 
     class Meta:
         model = Member

@@ -21,8 +21,20 @@ class ShopSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shop
         fields = [
-            "id", "name", "slug", "organisation", "organisation_kind", "address", "postcode", "city",
-            "latitude", "longitude", "phone", "email", "opening_hours", "distance_km",
+            "id",
+            "name",
+            "slug",
+            "organisation",
+            "organisation_kind",
+            "address",
+            "postcode",
+            "city",
+            "latitude",
+            "longitude",
+            "phone",
+            "email",
+            "opening_hours",
+            "distance_km",
         ]
 
     @extend_schema_field(serializers.FloatField(allow_null=True, help_text="only with ?near=lat,lon"))
@@ -46,8 +58,20 @@ class DepotSerializer(serializers.ModelSerializer):
     class Meta:
         model = Depot
         fields = [
-            "id", "name", "organisation", "shop", "address", "postcode", "city", "latitude", "longitude",
-            "pickup_slots", "delivery_fee", "restricted", "public_note", "capacity",
+            "id",
+            "name",
+            "organisation",
+            "shop",
+            "address",
+            "postcode",
+            "city",
+            "latitude",
+            "longitude",
+            "pickup_slots",
+            "delivery_fee",
+            "restricted",
+            "public_note",
+            "capacity",
         ]
 
 
@@ -59,6 +83,19 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "id", "organisation", "first_name", "last_name", "email", "phone", "address", "postcode", "city",
-            "categories", "volunteer", "volunteer_domains", "is_employee", "contact_by_email", "contact_by_sms",
+            "id",
+            "organisation",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+            "city",
+            "categories",
+            "volunteer",
+            "volunteer_domains",
+            "is_employee",
+            "contact_by_email",
+            "contact_by_sms",
         ]
