@@ -1,0 +1,139 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from .forms import CustomerCategoryForm, DepotForm, MemberForm, OrganisationForm, ShopForm
+from .models import CustomerCategory, Depot, Member, Organisation, Shop
+from .viewsets import OrganisationScopedViewSet
+
+ADDRESS_PANELS = [
+    FieldPanel("address"),
+    FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+    FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+]
+
+
+class OrganisationViewSet(OrganisationScopedViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisations")
+    list_display = ["name", "kind", "city", "siret", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "legal_name", "city", "siret"]
+    ordering = ["name"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("kind")]),
+            FieldPanel("slug"),
+            MultiFieldPanel(
+                [FieldPanel("legal_name"), FieldRowPanel([FieldPanel("siret"), FieldPanel("vat_number")])],
+                heading=_("Legal identity"),
+            ),
+            MultiFieldPanel(
+                [FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]), FieldPanel("website"), *ADDRESS_PANELS[:2]],
+                heading=_("Contact"),
+            ),
+            FieldPanel("active"),
+        ],
+        base_form_class=OrganisationForm,
+    )
+
+
+class ShopViewSet(OrganisationScopedViewSet):
+    model = Shop
+    icon = "home"
+    menu_label = _("Shops")
+    list_display = ["name", "organisation", "postcode", "city", "active"]
+    list_filter = ["organisation", "active"]
+    search_fields = ["name", "city", "postcode"]
+    ordering = ["name"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("organisation")]),
+            FieldPanel("slug"),
+            MultiFieldPanel(ADDRESS_PANELS, heading=_("Address")),
+            FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+            InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Opening period")),
+            FieldPanel("active"),
+        ],
+        base_form_class=ShopForm,
+    )
+
+
+class DepotViewSet(OrganisationScopedViewSet):
+    model = Depot
+    icon = "site"
+    menu_label = _("Depots")
+    list_display = ["name", "organisation", "city", "delivery_fee", "restricted", "active"]
+    list_filter = ["organisation", "restricted", "active"]
+    search_fields = ["name", "city", "postcode"]
+    ordering = ["name"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("organisation")]),
+            FieldPanel("shop"),
+            MultiFieldPanel(ADDRESS_PANELS, heading=_("Address")),
+            InlinePanel("pickup_slots", heading=_("Pickup days and hours"), label=_("Pickup slot")),
+            FieldRowPanel([FieldPanel("delivery_fee"), FieldPanel("capacity")]),
+            MultiFieldPanel(
+                [FieldPanel("restricted"), FieldPanel("access_code"), FieldPanel("public_note")],
+                heading=_("Restricted access"),
+            ),
+            InlinePanel("closures", heading=_("Closures"), label=_("Closure")),
+            FieldPanel("active"),
+        ],
+        base_form_class=DepotForm,
+    )
+
+
+class CustomerCategoryViewSet(OrganisationScopedViewSet):
+    model = CustomerCategory
+    icon = "tag"
+    menu_label = _("Customer categories")
+    list_display = ["name", "organisation", "is_professional"]
+    list_filter = ["organisation", "is_professional"]
+    search_fields = ["name"]
+    ordering = ["name"]
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("organisation"), FieldPanel("is_professional"), FieldPanel("description")],
+        base_form_class=CustomerCategoryForm,
+    )
+
+
+class MemberViewSet(OrganisationScopedViewSet):
+    model = Member
+    icon = "user"
+    menu_label = _("Members")
+    list_display = ["last_name", "first_name", "email", "city", "volunteer", "organisation"]
+    list_filter = ["organisation", "categories", "volunteer", "volunteer_domains", "is_employee"]
+    search_fields = ["last_name", "first_name", "email", "city"]
+    ordering = ["last_name", "first_name"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+            FieldPanel("organisation"),
+            FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+            MultiFieldPanel(ADDRESS_PANELS[:2], heading=_("Address")),
+            FieldPanel("categories"),
+            MultiFieldPanel(
+                [FieldPanel("volunteer"), FieldPanel("volunteer_domains"), FieldPanel("is_employee")],
+                heading=_("Volunteering"),
+            ),
+            FieldRowPanel([FieldPanel("contact_by_email"), FieldPanel("contact_by_sms")]),
+            FieldPanel("comments"),
+        ],
+        base_form_class=MemberForm,
+    )
+
+
+class OrganisationGroup(ModelViewSetGroup):
+    menu_label = _("Organisation")
+    menu_icon = "group"
+    menu_order = 200
+    items = [OrganisationViewSet, ShopViewSet, DepotViewSet, MemberViewSet, CustomerCategoryViewSet]
+
+
+@hooks.register("register_admin_viewset")
+def register_organisation_viewsets():
+    return OrganisationGroup()
