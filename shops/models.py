@@ -18,7 +18,9 @@ from .choices import OrganisationKind, StaffRole, VolunteerAnswer, VolunteerDoma
 class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=150)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, blank=True, help_text=_("Web address; made from the name when left empty.")
+    )
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True, validators=[validate_vat_number])
@@ -94,7 +96,9 @@ class Shop(Place):
         Organisation, on_delete=models.PROTECT, related_name="shops", verbose_name=_("organisation")
     )
     name = models.CharField(_("name"), max_length=150)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, blank=True, help_text=_("Web address; made from the name when left empty.")
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     active = models.BooleanField(_("active"), default=True)

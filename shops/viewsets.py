@@ -1,6 +1,7 @@
 """The tenant-scoped base for every Wagtail admin table: lists, forms and object views all
 go through shops.permissions, and forms save through the services."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -119,6 +120,12 @@ class ScopedModelForm(WagtailAdminModelForm):
                 continue
             mode = WRITE if queryset.model is Organisation else READ
             field.queryset = scope_queryset(for_user, queryset, mode=mode)
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):
+                # French users type decimal commas; a number input would refuse them.
+                field.localize = True
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+                field.widget.is_localized = True
         organisation_field = self.fields.get("organisation")
         if organisation_field is not None and not sees_everything(for_user):
             organisation_field.required = True

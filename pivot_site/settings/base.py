@@ -175,13 +175,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Describe /api/v1/ only: Wagtail's internal admin API is not ours to document.
+    "PREPROCESSING_HOOKS": ["pivot_site.api.only_api_endpoints"],
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = True
 
 # French VAT rates in percent; offers pick one of these.
-PIVOT_VAT_RATES = [Decimal("20.0"), Decimal("10.0"), Decimal("5.5"), Decimal("2.1")]
-PIVOT_DEFAULT_VAT_RATE = Decimal("20.0")
+PIVOT_VAT_RATES = [Decimal("20.00"), Decimal("10.00"), Decimal("5.50"), Decimal("2.10")]
+PIVOT_DEFAULT_VAT_RATE = Decimal("20.00")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PIVOT <noreply@pivot.local>")
