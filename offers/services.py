@@ -1,10 +1,11 @@
 """Business rules for producers, categories, products and offers: prices, stock, consistency."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from pivot_site.validators import normalise_identifier, normalise_phone
@@ -13,7 +14,7 @@ from shops.services import require_same_organisation
 from .choices import OfferStatus, Unit
 from .exceptions import InsufficientStock, InvalidCategory, InvalidOffer
 from .models import Offer, Producer, Product, ProductCategory
-from .pricing import price_excl_tax_from_incl, price_incl_tax
+from .pricing import STORED, price_excl_tax_from_incl, price_incl_tax
 
 
 @transaction.atomic
@@ -26,33 +27,61 @@ def producer_save(*, producer: Producer, actor=None) -> Producer:
 
 @transaction.atomic
 def product_category_save(*, category: ProductCategory, actor=None) -> ProductCategory:
-    """Save a category and keep the materialised paths of it and its subtree right."""
-    parent = category.parent
-    if parent is not None:
+    """Save a category and keep the materialised paths of it and its subtree right.
+
+    Paths are read from the database under a lock, never from the instances passed in:
+    those may be stale (an ancestor moved since they were loaded) or built without a path.
+    """
+    ids = [pk for pk in (category.pk, category.parent_id) if pk is not None]
+    stored = {c.pk: c for c in ProductCategory.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    old_path = ""
+    if category.pk in stored:
+        old_path = stored[category.pk].path
+        category._state.adding = False  # the row exists, even if this instance was built from its id
+    parent = None
+    if category.parent_id is not None:
+        parent = stored.get(category.parent_id)
+        if parent is None:
+            raise InvalidCategory(_("The parent category does not exist."), field="parent")
+        category.parent = parent
         if parent.organisation_id not in (None, category.organisation_id):
             raise InvalidCategory(_("The parent category belongs to another organisation."), field="parent")
-        if category.pk and (parent.pk == category.pk or parent.path.startswith(category.path)):
+        if parent.pk == category.pk or (old_path and parent.path.startswith(old_path)):
             raise InvalidCategory(
                 _("A category cannot be placed under itself or one of its subcategories."), field="parent"
             )
+    if old_path and category.organisation_id is not None:
+        # An organisation's category holds only that organisation's subcategories and products.
+        if (
+            ProductCategory.objects.filter(parent_id=category.pk)
+            .exclude(organisation_id=category.organisation_id)
+            .exists()
+            or Product.objects.filter(category_id=category.pk)
+            .exclude(organisation_id=category.organisation_id)
+            .exists()
+        ):
+            raise InvalidCategory(
+                _("This category holds subcategories or products of other organisations or of the shared catalogue."),
+                field="organisation",
+            )
     siblings = ProductCategory.objects.filter(
-        parent=parent, name__iexact=category.name, organisation=category.organisation
+        parent=parent, name__iexact=category.name, organisation=category.organisation_id
     )
     if siblings.exclude(pk=category.pk).exists():
         raise InvalidCategory(
             _("A category “%(name)s” already exists at that place.") % {"name": category.name}, field="name"
         )
+    category.path = old_path
     category.full_clean()
-    old_path = category.path
     category.save()
     new_path = f"{parent.path if parent else ''}{category.pk}/"
     if new_path != old_path:
         ProductCategory.objects.filter(pk=category.pk).update(path=new_path)
-        category.path = new_path
         if old_path:
-            for descendant in ProductCategory.objects.filter(path__startswith=old_path).exclude(pk=category.pk):
-                descendant.path = new_path + descendant.path[len(old_path) :]
-                descendant.save(update_fields=["path"])
+            ProductCategory.objects.filter(path__startswith=old_path).exclude(pk=category.pk).update(
+                path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+            )
+        category.path = new_path
     return category
 
 
@@ -85,8 +114,13 @@ def offer_validate(*, offer: Offer, reserved_categories=None, allowed_depots=Non
         require_same_organisation(offer.organisation_id, [offer.product], field="product")
     if offer.shop_id is not None:
         require_same_organisation(offer.organisation_id, [offer.shop], field="shop")
+    if reserved_categories is None and offer.pk:
+        # Not changed here, but the offer may have moved to another organisation.
+        reserved_categories = offer.reserved_categories.exclude(organisation_id=offer.organisation_id)[:1]
     if reserved_categories is not None:
         require_same_organisation(offer.organisation_id, reserved_categories, field="reserved_categories")
+    if allowed_depots is None and offer.pk:
+        allowed_depots = offer.allowed_depots.exclude(organisation_id=offer.organisation_id)[:1]
     if allowed_depots is not None:
         require_same_organisation(offer.organisation_id, allowed_depots, field="allowed_depots")
     if offer.vat_rate not in settings.PIVOT_VAT_RATES:
@@ -118,10 +152,9 @@ def offer_save(*, offer: Offer, reserved_categories=None, allowed_depots=None, a
         reserved_categories = list(reserved_categories)
     if allowed_depots is not None:
         allowed_depots = list(allowed_depots)
-    if offer.pk:
-        offer.stock_allocated = (
-            Offer.objects.select_for_update().values_list("stock_allocated", flat=True).get(pk=offer.pk)
-        )
+    # Whatever the instance says, the allocated stock is the database's (locked until commit).
+    current = Offer.objects.select_for_update().filter(pk=offer.pk).values_list("stock_allocated", flat=True)
+    offer.stock_allocated = (current.first() or 0) if offer.pk else 0
     offer_validate(offer=offer, reserved_categories=reserved_categories, allowed_depots=allowed_depots)
     offer.full_clean()
     offer.save()
@@ -146,16 +179,31 @@ def offer_duplicate(*, offer: Offer, actor=None) -> Offer:
     return copy
 
 
+UNIQUE_ITEM_STOCK = Q(product__is_unique_item=False)
+
+
+def _refuse_unique_item_overflow(offer: Offer) -> None:
+    raise InvalidOffer(
+        _("A unique item has a stock of 0 or 1."), field="stock_on_hand", offer=offer.pk, on_hand=offer.stock_on_hand
+    )
+
+
 def offer_stock_adjust(*, offer: Offer, delta: int, actor=None) -> int:
-    """Add ``delta`` units to the stock on hand in one conditional UPDATE; refuse to go below what is allocated."""
+    """Add ``delta`` units to the stock on hand in one conditional UPDATE; refuse to go below what is allocated.
+
+    A unique item never holds more than one unit.
+    """
     updated = (
         Offer.objects.filter(pk=offer.pk)
         .filter(Q(unlimited_stock=True) | Q(stock_on_hand__gte=F("stock_allocated") - delta))
         .filter(stock_on_hand__gte=-delta)
+        .filter(UNIQUE_ITEM_STOCK | Q(stock_on_hand__lte=1 - delta))
         .update(stock_on_hand=F("stock_on_hand") + delta)
     )
+    offer.refresh_from_db(fields=["stock_on_hand", "stock_allocated"])
     if not updated:
-        offer.refresh_from_db(fields=["stock_on_hand", "stock_allocated"])
+        if delta > 0 and offer.product.is_unique_item:
+            _refuse_unique_item_overflow(offer)
         raise InsufficientStock(
             _("Not enough stock: %(on_hand)s on hand, %(allocated)s allocated, change of %(delta)s refused.")
             % {"on_hand": offer.stock_on_hand, "allocated": offer.stock_allocated, "delta": delta},
@@ -163,21 +211,24 @@ def offer_stock_adjust(*, offer: Offer, delta: int, actor=None) -> int:
             on_hand=offer.stock_on_hand,
             allocated=offer.stock_allocated,
         )
-    offer.refresh_from_db(fields=["stock_on_hand", "stock_allocated"])
     return offer.stock_on_hand
 
 
 def offer_stock_set(*, offer: Offer, on_hand: int, actor=None) -> int:
-    """Set the counted stock; it may not fall below what is already allocated to orders."""
+    """Set the counted stock; it may not fall below what is already allocated to orders.
+
+    A unique item is counted 0 or 1.
+    """
     if on_hand < 0:
-        raise InsufficientStock(_("A stock cannot be negative."), field="stock_on_hand")
-    updated = (
-        Offer.objects.filter(pk=offer.pk)
-        .filter(Q(unlimited_stock=True) | Q(stock_allocated__lte=on_hand))
-        .update(stock_on_hand=on_hand)
-    )
+        raise InsufficientStock(_("A stock cannot be negative."), field="stock_on_hand", offer=offer.pk)
+    candidates = Offer.objects.filter(pk=offer.pk)
+    if on_hand > 1:
+        candidates = candidates.filter(UNIQUE_ITEM_STOCK)
+    updated = candidates.filter(Q(unlimited_stock=True) | Q(stock_allocated__lte=on_hand)).update(stock_on_hand=on_hand)
+    offer.refresh_from_db(fields=["stock_on_hand", "stock_allocated"])
     if not updated:
-        offer.refresh_from_db(fields=["stock_on_hand", "stock_allocated"])
+        if on_hand > 1 and offer.product.is_unique_item:
+            _refuse_unique_item_overflow(offer)
         raise InsufficientStock(
             _("The stock on hand cannot go below the %(allocated)s units already allocated to orders.")
             % {"allocated": offer.stock_allocated},
@@ -185,17 +236,21 @@ def offer_stock_set(*, offer: Offer, on_hand: int, actor=None) -> int:
             offer=offer.pk,
             allocated=offer.stock_allocated,
         )
-    offer.stock_on_hand = on_hand
-    return on_hand
+    return offer.stock_on_hand
 
 
 def offer_prices(
     *, price_excl_tax: Decimal | None = None, price_incl_tax_value: Decimal | None = None, vat_rate: Decimal
 ):
-    """Both prices from whichever one was typed; the price excluding tax wins when both are given."""
+    """Both prices from whichever one was typed; the price excluding tax wins when both are given.
+
+    The price excluding tax is returned with the stored precision (4 decimals) and the price
+    including tax is always the one derived from it, rounded half-up to the cent.
+    """
     if price_excl_tax is not None:
-        return price_excl_tax, price_incl_tax(price_excl_tax=price_excl_tax, vat_rate=vat_rate)
+        excl = Decimal(price_excl_tax).quantize(STORED, rounding=ROUND_HALF_UP)
+        return excl, price_incl_tax(price_excl_tax=excl, vat_rate=vat_rate)
     if price_incl_tax_value is not None:
-        excl = price_excl_tax_from_incl(price_incl_tax=price_incl_tax_value, vat_rate=vat_rate)
-        return excl, price_incl_tax_value.quantize(Decimal("0.01"))
+        excl = price_excl_tax_from_incl(price_incl_tax=Decimal(price_incl_tax_value), vat_rate=vat_rate)
+        return excl, price_incl_tax(price_excl_tax=excl, vat_rate=vat_rate)
     raise InvalidOffer(_("Give the price excluding or including tax."), field="price_excl_tax")
