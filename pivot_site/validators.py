@@ -10,8 +10,9 @@ from stdnum.eu import vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret
 
-HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-FRENCH_POSTCODE = re.compile(r"^(\d{5})$")
+# fullmatch, and [0-9] rather than \d: "$" accepts a trailing newline and \d any Unicode digit.
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+FRENCH_POSTCODE = re.compile(r"[0-9]{5}")
 
 
 def validate_siret(value):
@@ -29,6 +30,8 @@ def validate_vat_number(value):
 
 
 def validate_gtin(value):
+    if not value.isascii() or not value.isdigit():
+        raise ValidationError(_("“%(value)s” is not a valid EAN/GTIN: digits only."), params={"value": value})
     if len(value) not in (8, 12, 13, 14):
         raise ValidationError(
             _("“%(value)s” is not a valid EAN/GTIN: it must have 8, 12, 13 or 14 digits."), params={"value": value}
@@ -49,12 +52,12 @@ def validate_phone(value):
 
 
 def validate_postcode(value):
-    if not FRENCH_POSTCODE.match(value):
+    if not FRENCH_POSTCODE.fullmatch(value):
         raise ValidationError(_("“%(value)s” is not a French postcode (5 digits)."), params={"value": value})
 
 
 def validate_hex_colour(value):
-    if not HEX_COLOUR.match(value):
+    if not HEX_COLOUR.fullmatch(value):
         raise ValidationError(_("“%(value)s” is not a colour like #1a7f5a."), params={"value": value})
 
 
@@ -64,7 +67,13 @@ def normalise_identifier(value):
 
 
 def normalise_phone(value):
+    """A valid number in E.164 (+33…); anything else is returned stripped, for ``validate_phone`` to refuse."""
     if not value:
         return ""
-    number = phonenumbers.parse(value, "FR")
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return value.strip()
+    if not phonenumbers.is_valid_number(number):
+        return value.strip()
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
