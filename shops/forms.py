@@ -10,6 +10,13 @@ class OrganisationForm(ScopedModelForm):
         return services.organisation_save(organisation=instance, actor=self.user)
 
 
+class StaffMembershipForm(ScopedModelForm):
+    def service_save(self, instance):
+        return services.staff_membership_set(
+            organisation=instance.organisation, user=instance.user, role=instance.role, actor=self.user
+        )
+
+
 class ShopForm(ScopedModelForm):
     def service_validate(self):
         services.opening_hours_validate(self.formset_instances("opening_hours"))

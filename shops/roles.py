@@ -35,7 +35,8 @@ ROLE_PERMISSIONS = {
             for action in ALL_ACTIONS
         ],
     ],
-    MANAGERS_GROUP: ["shops.change_organisation"],
+    # Assigning accounts stays with the platform admin: a user picker would list every account.
+    MANAGERS_GROUP: ["shops.change_organisation", "shops.view_staffmembership"],
     ANIMATORS_GROUP: [
         "wagtailadmin.access_admin",
         "shops.view_organisation",

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from pivot_site.validators import normalise_identifier, normalise_phone
 from .choices import ORGANISATION_STAFF_GROUP, StaffRole, VolunteerAnswer
 from .exceptions import AccessCodeRequired, InvalidClosure, InvalidOpeningHours, OrganisationMismatch
 from .models import Closure, CustomerCategory, Depot, Member, OpeningPeriod, Organisation, Shop, StaffMembership
+from .permissions import forget_cached_permissions
 from .roles import MANAGERS_GROUP
 
 
@@ -41,6 +43,28 @@ def require_same_organisation(organisation_id, related, *, field):
 # Organisations and staff
 
 
+STAFF_GROUP_PREFIX = "Équipe · "
+
+
+def staff_group_name(organisation: Organisation) -> str:
+    """A readable, unique group name that fits ``auth.Group.name``."""
+    max_length = Group._meta.get_field("name").max_length
+    suffix = f" ({organisation.slug})"
+    name = f"{STAFF_GROUP_PREFIX}{organisation.name[: max_length - len(STAFF_GROUP_PREFIX) - len(suffix)]}{suffix}"
+    if Group.objects.filter(name=name).exists():
+        # Left behind by a deleted organisation that had this slug: never reuse it, its members would get in.
+        suffix = f" ({organisation.slug} #{organisation.pk})"
+        name = f"{STAFF_GROUP_PREFIX}{organisation.name[: max_length - len(STAFF_GROUP_PREFIX) - len(suffix)]}{suffix}"
+    return name
+
+
+def staff_group_ensure(organisation: Organisation) -> Group:
+    if organisation.staff_group_id is None:
+        organisation.staff_group = Group.objects.create(name=staff_group_name(organisation))
+        organisation.save(update_fields=["staff_group"])
+    return organisation.staff_group
+
+
 @transaction.atomic
 def organisation_save(*, organisation: Organisation, actor=None) -> Organisation:
     organisation.siret = normalise_identifier(organisation.siret)
@@ -50,9 +74,7 @@ def organisation_save(*, organisation: Organisation, actor=None) -> Organisation
         organisation.slug = unique_slug(Organisation, organisation.name, instance=organisation)
     organisation.full_clean()
     organisation.save()
-    if organisation.staff_group_id is None:
-        organisation.staff_group = Group.objects.create(name=f"Équipe · {organisation.name} ({organisation.slug})")
-        organisation.save(update_fields=["staff_group"])
+    staff_group_ensure(organisation)
     return organisation
 
 
@@ -61,16 +83,32 @@ def staff_membership_set(
     *, organisation: Organisation, user, role: str = StaffRole.STAFF, actor=None
 ) -> StaffMembership:
     """Give ``user`` a role in ``organisation``: admin access, the organisation's tables and its shop pages."""
+    if role not in StaffRole.values:
+        raise DomainError(_("“%(role)s” is not a staff role.") % {"role": role}, code="invalid_role", field="role")
     membership, _created = StaffMembership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
-    user.groups.add(Group.objects.get(name=ORGANISATION_STAFF_GROUP), organisation.staff_group)
+    user.groups.add(Group.objects.get(name=ORGANISATION_STAFF_GROUP), staff_group_ensure(organisation))
     managers = Group.objects.get(name=MANAGERS_GROUP)
     if user.staff_memberships.filter(role=StaffRole.MANAGER).exists():
         user.groups.add(managers)
     else:
         user.groups.remove(managers)
+    forget_cached_permissions(user)
     return membership
+
+
+@transaction.atomic
+def staff_membership_remove(*, membership: StaffMembership, actor=None) -> None:
+    """Take a user out of an organisation, with its groups; the global staff group stays while other roles remain."""
+    user, organisation = membership.user, membership.organisation
+    membership.delete()
+    user.groups.remove(organisation.staff_group)
+    remaining = user.staff_memberships.all()
+    if not remaining.exists():
+        user.groups.remove(Group.objects.get(name=ORGANISATION_STAFF_GROUP))
+    if not remaining.filter(role=StaffRole.MANAGER).exists():
+        user.groups.remove(Group.objects.get(name=MANAGERS_GROUP))
 
 
 # Shops
@@ -127,6 +165,23 @@ def depot_validate(*, depot: Depot, access_code: str = "") -> None:
         require_same_organisation(depot.organisation_id, [depot.shop], field="shop")
     if depot.restricted and not (access_code or depot.access_code_hash):
         raise AccessCodeRequired()
+    if depot.pk and not depot.active:
+        replaced = (
+            Closure.objects.filter(replacement_id=depot.pk, ends_on__gte=timezone.localdate())
+            .exclude(depot_id=depot.pk)
+            .select_related("depot")
+            .first()
+        )
+        if replaced is not None:
+            raise InvalidClosure(
+                _("This depot replaces “%(depot)s” from %(start)s to %(end)s; it must stay active.")
+                % {
+                    "depot": replaced.depot,
+                    "start": replaced.starts_on.strftime("%d/%m/%Y"),
+                    "end": replaced.ends_on.strftime("%d/%m/%Y"),
+                },
+                field="active",
+            )
 
 
 def closures_validate(*, depot: Depot, closures: Iterable[Closure]) -> None:
@@ -154,6 +209,27 @@ def closures_validate(*, depot: Depot, closures: Iterable[Closure]) -> None:
                 _("The replacement depot “%(depot)s” is itself closed during that period.") % {"depot": replacement},
                 field="closures",
             )
+    if depot.pk:
+        # The other way round: a depot named as another's replacement stays open during that closure.
+        for closure in closures:
+            replaced = (
+                Closure.objects.filter(
+                    replacement_id=depot.pk, starts_on__lte=closure.ends_on, ends_on__gte=closure.starts_on
+                )
+                .exclude(depot_id=depot.pk)
+                .select_related("depot")
+                .first()
+            )
+            if replaced is not None:
+                raise InvalidClosure(
+                    _("This depot replaces “%(depot)s” from %(start)s to %(end)s; it cannot close then.")
+                    % {
+                        "depot": replaced.depot,
+                        "start": replaced.starts_on.strftime("%d/%m/%Y"),
+                        "end": replaced.ends_on.strftime("%d/%m/%Y"),
+                    },
+                    field="closures",
+                )
     for before, after in zip(closures, closures[1:]):
         if after.starts_on <= before.ends_on:
             raise InvalidClosure(
@@ -212,10 +288,17 @@ def member_save(*, member: Member, categories=None, volunteer_domains=None, acto
     if categories is not None:
         categories = list(categories)
         require_same_organisation(member.organisation_id, categories, field="categories")
+    elif member.pk:
+        # Not changed here, but the member may have moved to another organisation.
+        require_same_organisation(
+            member.organisation_id,
+            member.categories.exclude(organisation_id=member.organisation_id)[:1],
+            field="categories",
+        )
     if member.volunteer == VolunteerAnswer.NO:
         volunteer_domains = []
-    member.full_clean(validate_unique=False)
     if member.email:
+        # Before full_clean, whose check of the same constraint would give a less helpful error.
         duplicate = Member.objects.filter(organisation_id=member.organisation_id, email=member.email).exclude(
             pk=member.pk
         )
@@ -225,6 +308,7 @@ def member_save(*, member: Member, categories=None, volunteer_domains=None, acto
                 code="duplicate_member",
                 field="email",
             )
+    member.full_clean()
     member.save()
     if categories is not None:
         member.categories.set(categories)

@@ -77,6 +77,17 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
     pass
 
 
+class ServiceDeleteView(ScopedDeleteView):
+    """Deletes through ``delete_service(instance, actor)`` when the viewset names one."""
+
+    delete_service = None
+
+    def delete_action(self):
+        if self.delete_service is None:
+            return super().delete_action()
+        self.delete_service(self.object, self.request.user)
+
+
 class ScopedHistoryView(ScopedObjectMixin, generic.HistoryView):
     scope_mode = READ
 
@@ -159,8 +170,9 @@ class ScopedModelForm(WagtailAdminModelForm):
         """Ask the services whether the typed data keeps the business rules."""
 
     def save(self, commit=True):
-        instance = super().save(commit=False)
-        return self.service_save(instance)
+        # Wagtail's views read form.instance afterwards, so adopt whatever object the service returns.
+        self.instance = self.service_save(super().save(commit=False))
+        return self.instance
 
     def service_save(self, instance):
         raise NotImplementedError

@@ -3,9 +3,10 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from .forms import CustomerCategoryForm, DepotForm, MemberForm, OrganisationForm, ShopForm
-from .models import CustomerCategory, Depot, Member, Organisation, Shop
-from .viewsets import OrganisationScopedViewSet
+from . import services
+from .forms import CustomerCategoryForm, DepotForm, MemberForm, OrganisationForm, ShopForm, StaffMembershipForm
+from .models import CustomerCategory, Depot, Member, Organisation, Shop, StaffMembership
+from .viewsets import OrganisationScopedViewSet, ServiceDeleteView
 
 ADDRESS_PANELS = [
     FieldPanel("address"),
@@ -127,11 +128,33 @@ class MemberViewSet(OrganisationScopedViewSet):
     )
 
 
+class StaffMembershipViewSet(OrganisationScopedViewSet):
+    """Who works for which organisation; managers and the platform admin keep it."""
+
+    model = StaffMembership
+    icon = "user"
+    menu_label = _("Teams")
+    delete_view_class = ServiceDeleteView
+    list_display = ["user", "organisation", "role"]
+    list_filter = ["organisation", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    ordering = ["organisation__name", "user__username"]
+    edit_handler = ObjectList(
+        [FieldPanel("user"), FieldPanel("organisation"), FieldPanel("role")], base_form_class=StaffMembershipForm
+    )
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(
+            delete_service=lambda membership, actor: services.staff_membership_remove(membership=membership, actor=actor),
+            **kwargs,
+        )
+
+
 class OrganisationGroup(ModelViewSetGroup):
     menu_label = _("Organisation")
     menu_icon = "group"
     menu_order = 200
-    items = [OrganisationViewSet, ShopViewSet, DepotViewSet, MemberViewSet, CustomerCategoryViewSet]
+    items = [OrganisationViewSet, ShopViewSet, DepotViewSet, MemberViewSet, CustomerCategoryViewSet, StaffMembershipViewSet]
 
 
 @hooks.register("register_admin_viewset")
