@@ -1,0 +1,221 @@
+"""The one import/export pipeline of every admin table.
+
+Import: ``import_job_preview`` reads the uploaded file, runs the whole import in a transaction
+that is rolled back, and stores what would be created, updated, left unchanged or refused on an
+``ImportJob``. ``import_job_confirm`` re-reads the stored file and runs it again for real, in one
+transaction: any refused row means nothing is written (all-or-nothing).
+Export: ``export_dataset`` + ``export_response`` produce the same columns, so an export can be
+edited and imported back.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from import_export.results import RowResult
+
+from pivot_site.exceptions import DomainError
+from shops.permissions import organisation_ids
+
+from .choices import ImportStatus
+from .models import ImportJob
+from .readers import read_dataset
+
+PREVIEW_ROWS = 500
+MAX_ERRORS = 1000
+ACTIONS = {
+    RowResult.IMPORT_TYPE_NEW: "new",
+    RowResult.IMPORT_TYPE_UPDATE: "update",
+    RowResult.IMPORT_TYPE_SKIP: "unchanged",
+    RowResult.IMPORT_TYPE_INVALID: "error",
+    RowResult.IMPORT_TYPE_ERROR: "error",
+}
+
+
+@dataclass
+class ImportReport:
+    totals: dict = field(default_factory=lambda: {"new": 0, "update": 0, "unchanged": 0, "error": 0})
+    rows: list = field(default_factory=list)  # {"line", "action", "label", "details"}
+    errors: list = field(default_factory=list)  # {"line", "column", "message"}
+    ignored_columns: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.totals["error"] and not self.errors
+
+
+def may_import(user, resource_class) -> bool:
+    opts = resource_class._meta.model._meta
+    return user.has_perm("imports.add_importjob") and (
+        user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+        or user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+    )
+
+
+def import_run(*, resource_class, dataset: tablib.Dataset, actor, dry_run: bool) -> ImportReport:
+    """Run the import of ``dataset``; nothing is kept when ``dry_run`` or when any row is refused."""
+    resource = resource_class(user=actor)
+    report = ImportReport(ignored_columns=resource.map_headers(dataset))
+    if len(report.ignored_columns) == len(dataset.headers):
+        raise DomainError(
+            _("No column of this file belongs to the table. Expected columns: %(columns)s.")
+            % {"columns": ", ".join(f.column_name for f in resource.fields.values())},
+            code="no_known_column",
+        )
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+        )
+        lines = getattr(dataset, "line_numbers", None) or list(range(2, len(dataset) + 2))
+        for row_result, line, row in zip(result.rows, lines, dataset.dict):
+            _add_row(report, resource, row_result, line, row)
+        for error in result.base_errors:
+            report.errors.append({"line": None, "column": "", "message": str(error.error)})
+        if dry_run or not report.ok:
+            transaction.set_rollback(True)
+    return report
+
+
+def _add_row(report, resource, row_result, line, row):
+    action = ACTIONS.get(row_result.import_type, "error")
+    report.totals[action] += 1
+    messages = []
+    if row_result.validation_error is not None:
+        for column, message in resource.error_items(row_result.validation_error, row):
+            messages.append(message)
+            _add_error(report, line, column, message)
+    for error in row_result.errors:
+        message = _("The database refused this row: %(error)s") % {"error": error.error}
+        messages.append(message)
+        _add_error(report, line, "", message)
+    if len(report.rows) < PREVIEW_ROWS:
+        details = messages if action == "error" else getattr(row_result, "changed_columns", [])
+        report.rows.append(
+            {"line": line, "action": action, "label": getattr(row_result, "label", ""), "details": details}
+        )
+
+
+def _add_error(report, line, column, message):
+    if len(report.errors) < MAX_ERRORS:
+        report.errors.append({"line": line, "column": column, "message": str(message)})
+
+
+def _single_organisation_id(user):
+    ids = organisation_ids(user)
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
+def import_job_preview(*, resource_class, uploaded_file, actor) -> ImportJob:
+    """Read the file, simulate the import and keep both on an ``ImportJob`` (``previewed`` when it
+    can be confirmed, ``rejected`` when a row is refused). ``DomainError`` for an unreadable file."""
+    if not may_import(actor, resource_class):
+        raise PermissionDenied
+    data = uploaded_file.read()
+    dataset = read_dataset(data)
+    report = import_run(resource_class=resource_class, dataset=dataset, actor=actor, dry_run=True)
+    job = ImportJob(
+        organisation_id=_single_organisation_id(actor),
+        created_by=actor,
+        resource=resource_class.key,
+        original_name=uploaded_file.name[:255],
+        file_format=dataset.file_format,
+        status=ImportStatus.PREVIEWED if report.ok else ImportStatus.REJECTED,
+        totals=report.totals,
+        errors=report.errors,
+        preview={"rows": report.rows, "ignored_columns": report.ignored_columns},
+    )
+    job.file.save(uploaded_file.name, ContentFile(data), save=False)
+    if not report.ok:
+        job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, resource_class, actor) -> ImportJob:
+    """Import the previewed file for real, checked again row by row, in one transaction."""
+    if job.created_by_id != actor.pk:
+        raise PermissionDenied
+    if not may_import(actor, resource_class):
+        raise PermissionDenied
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != ImportStatus.PREVIEWED:
+            raise DomainError(
+                _("This import cannot be confirmed any more (%(status)s).") % {"status": job.get_status_display()},
+                code="import_not_pending",
+            )
+        with job.file.open("rb") as stored:
+            dataset = read_dataset(stored.read())
+        report = import_run(resource_class=resource_class, dataset=dataset, actor=actor, dry_run=False)
+        job.status = ImportStatus.DONE if report.ok else ImportStatus.REJECTED
+        job.totals, job.errors, job.finished_at = report.totals, report.errors, timezone.now()
+        job.preview = {"rows": report.rows, "ignored_columns": report.ignored_columns}
+        job.save(update_fields=["status", "totals", "errors", "finished_at", "preview"])
+    return job
+
+
+# Export
+
+
+def export_dataset(*, resource_class, actor, queryset=None, native_types=False) -> tablib.Dataset:
+    """The table's rows the actor may read (within ``queryset`` when given), with the import's columns."""
+    resource = resource_class(user=actor)
+    return resource.export(queryset, force_native_type=native_types)
+
+
+def export_filename(resource_class) -> str:
+    name = slugify(str(resource_class._meta.model._meta.verbose_name_plural)) or "export"
+    return f"{name}-{timezone.localdate():%Y-%m-%d}"
+
+
+def export_response(*, resource_class, actor, file_format: str, queryset=None) -> HttpResponse:
+    """An xlsx workbook (native numbers and dates) or a csv for French Excel (``;``, UTF-8 with BOM)."""
+    dataset = export_dataset(
+        resource_class=resource_class, actor=actor, queryset=queryset, native_types=file_format == "xlsx"
+    )
+    filename = export_filename(resource_class)
+    if file_format == "xlsx":
+        response = HttpResponse(
+            _xlsx_bytes(dataset), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    elif file_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(dataset.headers)
+        writer.writerows(dataset)
+        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    else:
+        raise DomainError(_("Unknown export format “%(format)s”.") % {"format": file_format}, code="unknown_format")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return response
+
+
+def _xlsx_bytes(dataset) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(dataset.headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in dataset:
+        sheet.append(list(row))
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"  # a cell starting with "=" is text, never a formula
+            elif hasattr(cell.value, "hour"):
+                cell.number_format = "DD/MM/YYYY HH:MM"
+    sheet.freeze_panes = "A2"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
