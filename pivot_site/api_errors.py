@@ -1,7 +1,12 @@
-"""Translate domain and model validation errors into API responses: 400 for bad input, 409 for refusals."""
+"""Translate domain and model validation errors into API responses: 400 for bad input, 409 for refusals.
+
+Also describes the error bodies in the OpenAPI schema, so that clients (and fuzzers) know every answer.
+"""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,3 +23,26 @@ def exception_handler(exc, context):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response({"code": "invalid", "detail": errors}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+# What DRF answers for refused or missing things: {"detail": "..."}.
+DETAIL_ERROR = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+
+# What DRF answers for invalid input: each parameter or field with its messages.
+VALIDATION_ERROR = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"near": ["Give a position as latitude,longitude, e.g. 48.8566,2.3522."]},
+}
+
+_ERROR_RESPONSES = {
+    400: OpenApiResponse(VALIDATION_ERROR, description=_("Invalid parameters, with a message for each.")),
+    401: OpenApiResponse(DETAIL_ERROR, description=_("Authentication is required.")),
+    403: OpenApiResponse(DETAIL_ERROR, description=_("Not allowed for this user.")),
+    404: OpenApiResponse(DETAIL_ERROR, description=_("Not found, or not visible to this user.")),
+}
+
+
+def error_responses(*codes: int) -> dict:
+    """OpenAPI responses for the given error status codes, to merge into ``extend_schema(responses=...)``."""
+    return {code: _ERROR_RESPONSES[code] for code in codes}

@@ -1,3 +1,7 @@
+"""Read-only representations of the catalogue; prices come from the model, rounded half-up to the cent."""
+
+from decimal import ROUND_HALF_UP
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -6,6 +10,8 @@ from shops.models import Shop
 
 
 class OfferShopSerializer(serializers.ModelSerializer):
+    """Where the stock is, with coordinates for maps and distances."""
+
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
 
@@ -22,7 +28,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 class ProductSerializer(serializers.ModelSerializer):
     category = CategorySerializer()
-    producer = serializers.StringRelatedField()
+    producer = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Product
@@ -54,9 +60,11 @@ class OfferSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organisation_kind = serializers.CharField(source="organisation.kind", read_only=True)
     product = ProductSerializer(read_only=True)
-    shop = OfferShopSerializer(read_only=True)
-    price_excl_tax = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
-    price_incl_tax = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    shop = OfferShopSerializer(read_only=True, allow_null=True)
+    # Stored with 4 decimals; shown to the cent with the same half-up rounding as offers.pricing.
+    price_excl_tax = serializers.DecimalField(max_digits=12, decimal_places=2, rounding=ROUND_HALF_UP, read_only=True)
+    vat_rate = serializers.DecimalField(max_digits=4, decimal_places=2, read_only=True)
+    price_incl_tax = serializers.DecimalField(max_digits=12, decimal_places=2, rounding=ROUND_HALF_UP, read_only=True)
     stock_available = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,13 +1,22 @@
-from django.db.models import Q
+"""Catalogue endpoints: parse the query, ask the selectors, serialise. No rule is decided here."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from offers.selectors import offer_base_queryset, offer_list_public, with_price_incl_tax
-from shops.permissions import scope_queryset
+from offers.selectors import offer_list_visible, with_price_incl_tax
+from pivot_site.api_errors import error_responses
 
 from .filters import OfferFilter
 from .serializers import OfferSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List offers",
+        responses={200: OfferSerializer, **error_responses(400)},
+    ),
+    retrieve=extend_schema(summary="Show an offer", responses={200: OfferSerializer, **error_responses(404)}),
+)
 class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     """Offers on sale. Visitors see published offers; staff also see their organisation's drafts."""
 
@@ -15,11 +24,5 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = OfferFilter
 
     def get_queryset(self):
-        public = offer_list_public()
-        user = self.request.user
-        if user.is_authenticated:
-            own = scope_queryset(user, offer_base_queryset())
-            queryset = offer_base_queryset().filter(Q(pk__in=public.values("pk")) | Q(pk__in=own.values("pk")))
-        else:
-            queryset = public
+        queryset = offer_list_visible(user=self.request.user)
         return with_price_incl_tax(queryset).order_by("-created_at", "-pk")

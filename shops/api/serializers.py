@@ -1,7 +1,9 @@
+"""Read-only representations of shops, depots and members."""
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shops.models import Depot, Member, OpeningPeriod, PickupSlot, Shop
+from shops.models import CustomerCategory, Depot, Member, OpeningPeriod, PickupSlot, Shop
 
 
 class OpeningPeriodSerializer(serializers.ModelSerializer):
@@ -51,6 +53,7 @@ class PickupSlotSerializer(serializers.ModelSerializer):
 
 class DepotSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    shop = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
     pickup_slots = PickupSlotSerializer(many=True, read_only=True)
@@ -75,9 +78,16 @@ class DepotSerializer(serializers.ModelSerializer):
         ]
 
 
+class CustomerCategorySummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustomerCategory
+        fields = ["id", "name"]
+
+
 class MemberSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    categories = serializers.StringRelatedField(many=True)
+    # Ids as well as names: the ``category`` filter takes an id.
+    categories = CustomerCategorySummarySerializer(many=True, read_only=True)
     volunteer_domains = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
