@@ -110,7 +110,7 @@ def _ods_cell(cell):
 def _read_ods(data: bytes):
     """The first sheet, expanding LibreOffice's repeated rows and cells (it stores runs once)."""
     from odf.opendocument import load
-    from odf.table import Table, TableCell, TableRow
+    from odf.table import Table, TableRow
 
     document = load(io.BytesIO(data))
     tables = document.spreadsheet.getElementsByType(Table)
@@ -121,7 +121,7 @@ def _read_ods(data: bytes):
         values = []
         for cell in row.childNodes:
             if cell.qname[1] in ("table-cell", "covered-table-cell"):
-                value = _ods_cell(cell) if isinstance(cell, TableCell) else ""
+                value = _ods_cell(cell) if cell.qname[1] == "table-cell" else ""
                 values.extend([value] * min(int(cell.getAttribute("numbercolumnsrepeated") or 1), 1000))
         repeat = int(row.getAttribute("numberrowsrepeated") or 1)
         if all(clean_cell(v) == "" for v in values):

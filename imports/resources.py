@@ -261,12 +261,22 @@ class ServiceResource(resources.ModelResource):
                     lookup[field.attribute] = value
             else:
                 matches = list(self.writable().filter(**lookup)[:2])
+                if not matches and "organisation" in lookup and self.shared_row(row):
+                    # A shared object (no organisation) exported without ids comes back unchanged.
+                    matches = list(self.get_queryset().filter(**{**lookup, "organisation": None})[:2])
+                    for match in matches:
+                        match._import_read_only = not can_change(self.user, match)
                 if len(matches) > 1:
                     message = _("Several %(models)s match this row: give the id.")
                     raise ValidationError({key[-1]: message % {"models": self._meta.model._meta.verbose_name_plural}})
                 if matches:
                     return matches[0]
         return None
+
+    def shared_row(self, row) -> bool:
+        """An empty organisation cell may stand for a shared object (as exports write them)."""
+        field = self.fields["organisation"]
+        return self._meta.model._meta.get_field("organisation").null and is_empty(row.get(field.column_name))
 
     def resolve_organisation(self, row, instance):
         field = self.fields["organisation"]
