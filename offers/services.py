@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
@@ -86,7 +87,8 @@ def product_category_save(*, category: ProductCategory, actor=None) -> ProductCa
 
 
 def product_validate(*, product: Product) -> None:
-    require_same_organisation(product.organisation_id, [product.category], field="category")
+    if product.category_id is not None:  # a missing category is full_clean's to report
+        require_same_organisation(product.organisation_id, [product.category], field="category")
     require_same_organisation(product.organisation_id, [product.producer], field="producer")
     if product.organisation_id is None and product.producer is not None:
         raise InvalidOffer(
@@ -109,7 +111,20 @@ def product_save(*, product: Product, actor=None) -> Product:
     return product
 
 
+def _as_decimal(offer: Offer, field: str) -> None:
+    """Doors may hand over strings or floats ("5.5", 2.1): compare and store Decimals."""
+    value = getattr(offer, field)
+    if isinstance(value, float):
+        value = repr(value)  # 2.1, not 2.100000000000000088817841970012523
+    try:
+        setattr(offer, field, Offer._meta.get_field(field).to_python(value))
+    except ValidationError as error:
+        raise InvalidOffer(error.messages[0], field=field)
+
+
 def offer_validate(*, offer: Offer, reserved_categories=None, allowed_depots=None) -> None:
+    _as_decimal(offer, "vat_rate")
+    _as_decimal(offer, "price_excl_tax")
     if offer.product_id is not None:
         require_same_organisation(offer.organisation_id, [offer.product], field="product")
     if offer.shop_id is not None:

@@ -4,11 +4,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from offers.choices import Condition, OfferStatus, Unit
 from offers.exceptions import InvalidCategory, InvalidOffer
-from offers.models import Offer, ProductCategory
+from offers.models import Offer, Product, ProductCategory
 from offers.services import offer_duplicate, offer_save, product_category_save, product_save
 from pivot_site.exceptions import DomainError
 from shops.exceptions import OrganisationMismatch
@@ -90,6 +91,14 @@ class TestOfferRules:
     def test_a_rate_that_is_not_french_is_refused(self, org_a, rate):
         error = refused("vat_rate", offer=new_offer(org_a, vat_rate=Decimal(rate)))
         assert isinstance(error, InvalidOffer)
+
+    def test_strings_and_floats_from_the_doors_are_read_as_decimals(self, org_a):
+        offer = offer_save(offer=new_offer(org_a, vat_rate="5.5", price_excl_tax="10.50"))
+        assert (offer.vat_rate, offer.price_excl_tax) == (Decimal("5.5"), Decimal("10.50"))
+        offer = offer_save(offer=new_offer(org_a, vat_rate=2.1))
+        assert Offer.objects.get(pk=offer.pk).vat_rate == Decimal("2.1")
+        refused("vat_rate", offer=new_offer(org_a, vat_rate="twenty"))
+        refused("price_excl_tax", offer=new_offer(org_a, price_excl_tax="ten"))
 
     def test_negative_price_is_refused(self, org_a):
         refused("price_excl_tax", offer=new_offer(org_a, price_excl_tax=Decimal("-1")))
@@ -180,6 +189,11 @@ class TestProducts:
         with pytest.raises(InvalidOffer) as excinfo:
             ProductFactory(organisation=org_a, is_unique_item=True, condition=Condition.GOOD, unit=Unit.KG)
         assert excinfo.value.field == "unit"
+
+    def test_a_product_without_category_is_a_validation_error(self, org_a):
+        with pytest.raises(ValidationError) as excinfo:
+            product_save(product=Product(organisation=org_a, name="Sans rayon"))
+        assert "category" in excinfo.value.message_dict
 
     def test_gtin_is_normalised(self, org_a):
         product = ProductFactory(organisation=org_a, gtin="400-6381 333.931")
