@@ -143,17 +143,31 @@ def opening_hours_validate(periods: Iterable) -> None:
 @transaction.atomic
 def shop_save(*, shop: Shop, opening_hours: Iterable[OpeningPeriod] | None = None, actor=None) -> Shop:
     """Create or update a shop; a new shop gets its ShopPage, editable by its organisation's staff only."""
+    from wagtail.models import GroupPagePermission
+
     from cms.services import shop_page_ensure
+    from offers.models import Offer
 
     if opening_hours is not None:
         shop.opening_hours = list(opening_hours)
     opening_hours_validate(shop.opening_hours.all())
+    if shop.pk and (
+        Offer.objects.filter(shop_id=shop.pk).exclude(organisation_id=shop.organisation_id).exists()
+        or Depot.objects.filter(shop_id=shop.pk).exclude(organisation_id=shop.organisation_id).exists()
+    ):
+        raise OrganisationMismatch(
+            _("This shop holds offers or depots of its organisation: it cannot move to another one."),
+            field="organisation",
+        )
     if not shop.slug:
         shop.slug = unique_slug(Shop, shop.name, instance=shop)
     shop.phone = normalise_phone(shop.phone) if shop.phone else ""
     shop.full_clean()
     shop.save()
-    shop_page_ensure(shop=shop)
+    page = shop_page_ensure(shop=shop)
+    # Only the shop's own organisation edits its page (it may have moved from another one).
+    other_teams = Organisation.objects.exclude(pk=shop.organisation_id).exclude(staff_group=None).values("staff_group")
+    GroupPagePermission.objects.filter(page=page, group__in=other_teams).delete()
     return shop
 
 

@@ -29,6 +29,7 @@ from tests.factories import (
     CustomerCategoryFactory,
     DepotFactory,
     MemberFactory,
+    OfferFactory,
     OrganisationFactory,
     ShopFactory,
     UserFactory,
@@ -217,6 +218,30 @@ class TestShopSave:
         shop_save(shop=Shop.objects.get(pk=shop.pk))
         assert ShopPage.objects.filter(shop=shop).count() == 1
         assert GroupPagePermission.objects.count() == permissions
+
+    def test_a_shop_moved_to_another_organisation_changes_hands(self, org_a, org_b):
+        shop = ShopFactory(organisation=org_a)
+        shop.organisation = org_b
+        shop_save(shop=shop)
+        page = ShopPage.objects.get(shop=shop)
+        assert not GroupPagePermission.objects.filter(page=page, group=org_a.staff_group).exists()
+        assert GroupPagePermission.objects.filter(page=page, group=org_b.staff_group).count() == 2
+
+    def test_a_shop_holding_offers_cannot_move(self, org_a, org_b):
+        offer = OfferFactory(organisation=org_a)
+        shop = offer.shop
+        shop.organisation = org_b
+        with pytest.raises(OrganisationMismatch) as excinfo:
+            shop_save(shop=shop)
+        assert excinfo.value.field == "organisation"
+        assert Shop.objects.get(pk=shop.pk).organisation == org_a
+
+    def test_a_shop_holding_depots_cannot_move(self, org_a, org_b):
+        shop = ShopFactory(organisation=org_a)
+        DepotFactory(organisation=org_a, shop=shop)
+        shop.organisation = org_b
+        with pytest.raises(OrganisationMismatch):
+            shop_save(shop=shop)
 
     def test_opening_hours_are_saved(self, org_a):
         shop = Shop(organisation=org_a, name="Atelier", postcode="75011", city="Paris")
