@@ -334,11 +334,11 @@ class ServiceResource(resources.ModelResource):
         if import_validation_errors or original is None or original.pk is None:
             return False
         for name, field in self.fields.items():
-            if name == "id" or field.readonly or field.column_name not in row:
+            if name == "id" or field.readonly:
                 continue
-            if isinstance(field, ExtraField):
-                same = field.same(original, pending(instance).get(field.attribute))
-            else:
+            if isinstance(field, ExtraField):  # compared only when the file has the column
+                same = field.column_name not in row or field.same(original, pending(instance).get(field.attribute))
+            else:  # every attribute: a value computed from other columns counts too
                 same = field.get_value(instance) == field.get_value(original)
             if not same:
                 self._changed.append(field.column_name)
@@ -349,7 +349,9 @@ class ServiceResource(resources.ModelResource):
         errors = dict(import_validation_errors or {})
         opts = self._meta.model._meta
         action = "change" if instance.pk else "add"
-        if getattr(instance, "_import_read_only", False):
+        if errors:
+            pass  # the row is refused already; the policy is checked on rows that could be saved
+        elif getattr(instance, "_import_read_only", False):
             errors[NON_FIELD_ERRORS] = [_("This row is shared by the whole platform: you may not change it.")]
         elif not self.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") or not can_change(
             self.user, instance

@@ -67,7 +67,7 @@ def import_run(*, resource_class, dataset: tablib.Dataset, actor, dry_run: bool)
     if len(report.ignored_columns) == len(dataset.headers):
         raise DomainError(
             _("No column of this file belongs to the table. Expected columns: %(columns)s.")
-            % {"columns": ", ".join(f.column_name for f in resource.fields.values())},
+            % {"columns": ", ".join(resource.get_export_headers())},
             code="no_known_column",
         )
     with transaction.atomic():

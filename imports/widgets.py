@@ -99,6 +99,13 @@ class PostcodeWidget(TextWidget):
         return text.zfill(5) if text.isdigit() and len(text) == 4 else text
 
 
+class EmailWidget(TextWidget):
+    """For tables whose service stores e-mails in lower case, so that unchanged rows stay unchanged."""
+
+    def normalise(self, text):
+        return text.lower()
+
+
 class PhoneWidget(TextWidget):
     """Written the French way on export; read into the stored form so unchanged rows stay unchanged."""
 
@@ -232,6 +239,26 @@ class ChoiceWidget(ColumnMixin, widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return str(dict(self.choices).get(value, value or ""))
+
+
+class YesNoMaybeWidget(ChoiceWidget):
+    """A yes/no/maybe choice written like the booleans: ``oui``, ``non``, ``peut-être``."""
+
+    def __init__(self, choices, codes=("yes", "no", "maybe"), **kwargs):
+        self.codes = codes
+        super().__init__(choices, **kwargs)
+
+    def lookup(self):
+        table = super().lookup()
+        for language in ("en", "fr"):
+            with override(language):
+                table.update({plain(word): code for word, code in zip(yes_no_maybe(), self.codes)})
+        table.update({plain(word): code for word, code in zip(yes_no_maybe(), self.codes)})
+        return table
+
+    def render(self, value, obj=None, **kwargs):
+        words = dict(zip(self.codes, yes_no_maybe()))
+        return words.get(value, super().render(value))
 
 
 class DateTimeWidget(ColumnMixin, widgets.Widget):

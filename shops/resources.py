@@ -6,8 +6,8 @@ from imports.registry import register_resource
 from imports.resources import ExtraField, OrganisationWidget, ServiceResource, column
 from imports.widgets import (
     BooleanWidget,
-    ChoiceWidget,
     DecimalWidget,
+    EmailWidget,
     IntegerWidget,
     ManyChoicesWidget,
     ManyRelatedWidget,
@@ -16,6 +16,7 @@ from imports.widgets import (
     RelatedWidget,
     TextWidget,
     WeeklyHoursWidget,
+    YesNoMaybeWidget,
 )
 
 from . import services
@@ -154,13 +155,13 @@ class MemberResource(ServiceResource):
     organisation = organisation_column()
     last_name = column("last_name", _("Last name"))
     first_name = column("first_name", _("First name"))
-    email = column("email", _("E-mail"), aliases=("email", "courriel"))
+    email = column("email", _("E-mail"), EmailWidget(), aliases=("email", "courriel"))
     phone = column("phone", _("Phone"), PhoneWidget())
     address = column("address", _("Address"))
     postcode = column("postcode", _("Postcode"), PostcodeWidget())
     city = column("city", _("City"))
     categories = ExtraField("categories", _("Categories"), ManyRelatedWidget(CustomerCategory))
-    volunteer = column("volunteer", _("Volunteer"), ChoiceWidget(VolunteerAnswer.choices), aliases=("benevole",))
+    volunteer = column("volunteer", _("Volunteer"), YesNoMaybeWidget(VolunteerAnswer.choices), aliases=("benevole",))
     volunteer_domains = ExtraField(
         "volunteer_domains", _("Volunteering domains"), ManyChoicesWidget(VolunteerDomain, VolunteerDomainCode.choices)
     )
