@@ -26,6 +26,69 @@ from shops.permissions import READ, WRITE, can_change, scope_queryset, sees_ever
 
 from .widgets import IntegerWidget, RelatedWidget, TextWidget, WeeklyHoursWidget, is_empty, parse_number, plain
 
+# Headings French users type by hand, whatever the translation of the export's headings
+# (compared without case or accents). Keyed by model attribute; resources add their own.
+FRENCH_ALIASES = {
+    "organisation": ("structure", "association"),
+    "name": ("nom", "libelle", "designation"),
+    "last_name": ("nom", "nom de famille"),
+    "first_name": ("prenom",),
+    "email": ("email", "courriel", "mail", "adresse e-mail"),
+    "phone": ("telephone", "tel", "portable"),
+    "address": ("adresse",),
+    "postcode": ("code postal", "cp"),
+    "city": ("ville", "commune"),
+    "active": ("actif", "active"),
+    "comments": ("commentaire", "commentaires", "remarques"),
+    "shop": ("boutique", "magasin"),
+    "opening_hours": ("horaires", "horaires d'ouverture"),
+    "pickup_slots": ("creneaux", "creneaux de retrait", "horaires de retrait"),
+    "delivery_fee": ("frais de livraison",),
+    "restricted": ("restreint", "acces restreint"),
+    "access_code": ("code d'acces",),
+    "capacity": ("capacite",),
+    "is_professional": ("professionnel",),
+    "categories": ("categories",),
+    "volunteer": ("benevole",),
+    "volunteer_domains": ("domaines de benevolat", "domaines"),
+    "is_employee": ("salarie",),
+    "contact_name": ("contact", "personne a contacter"),
+    "is_wholesaler": ("grossiste",),
+    "minimum_order_amount": ("minimum de commande", "minimum de commande ht"),
+    "parent": ("parent", "categorie parente"),
+    "category": ("categorie", "rayon"),
+    "producer": ("producteur", "fournisseur"),
+    "unit": ("unite",),
+    "brand": ("marque",),
+    "model_code": ("modele",),
+    "size": ("taille",),
+    "colour": ("couleur", "color"),
+    "material": ("matiere", "materiau"),
+    "gtin": ("ean", "gtin", "code barre", "code-barres", "ean13"),
+    "supplier_reference": ("reference fournisseur", "ref fournisseur", "reference"),
+    "is_unique_item": ("piece unique", "objet unique"),
+    "condition": ("etat",),
+    "weight_kg": ("poids", "poids (kg)"),
+    "width_cm": ("largeur", "largeur (cm)"),
+    "height_cm": ("hauteur", "hauteur (cm)"),
+    "depth_cm": ("profondeur", "profondeur (cm)"),
+    "product": ("produit", "article"),
+    "product__gtin": ("ean", "code barre", "code-barres"),
+    "price_excl_tax": ("prix ht", "prix hors taxe", "prix unitaire ht"),
+    "price_incl_tax": ("prix ttc", "prix", "prix de vente"),
+    "vat_rate": ("tva", "taux de tva", "taux tva"),
+    "unlimited_stock": ("stock illimite",),
+    "stock_on_hand": ("stock", "quantite", "qte", "stock disponible"),
+    "available_from": ("en vente du", "debut de vente"),
+    "available_until": ("en vente jusqu'au", "fin de vente"),
+    "sale_mode": ("mode de vente",),
+    "case_size": ("colisage", "taille du colis"),
+    "minimum_cases": ("colis minimum", "minimum de colis"),
+    "reserved_categories": ("reserve a", "categories reservees"),
+    "allowed_depots": ("depots", "depots de retrait"),
+    "status": ("statut",),
+}
+
 
 def pending(instance) -> dict:
     """Cleaned values of the extra columns of a row, kept on the instance for the service call."""
@@ -161,21 +224,26 @@ class ServiceResource(resources.ModelResource):
     # Headings
 
     def header_aliases(self) -> dict:
+        """Normalised heading → column: headings in French and English and field names first,
+        then the aliases people type (``Code postal``, ``CP``…)."""
         table = {}
         for name, field in self.fields.items():
-            names = {name, field.column_name, field.attribute or "", *getattr(field, "aliases", ())}
+            names = {name, field.column_name, field.attribute or ""}
             for language in ("fr", "en"):
                 with override(language):
                     names.add(str(self.headings[name]))
             for alias in names:
-                table.setdefault(plain(alias).rstrip(" :*"), field.column_name)
+                table.setdefault(plain(alias), field.column_name)
+        for field in self.fields.values():
+            for alias in (*getattr(field, "aliases", ()), *FRENCH_ALIASES.get(field.attribute, ())):
+                table.setdefault(plain(alias), field.column_name)
         return table
 
     def map_headers(self, dataset) -> list[str]:
         """Rename the file's headings to this resource's; return the headings that match no column."""
         table, headers, ignored = self.header_aliases(), [], []
         for header in dataset.headers:
-            canonical = table.get(plain(header).rstrip(" :*"))
+            canonical = table.get(plain(header).rstrip(" :*"))  # "Nom *", "Ville :"
             if canonical is None or canonical in headers:
                 ignored.append(header)
                 headers.append(header)

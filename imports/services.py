@@ -98,9 +98,8 @@ def _add_row(report, resource, row_result, line, row):
         _add_error(report, line, "", message)
     if len(report.rows) < PREVIEW_ROWS:
         details = messages if action == "error" else getattr(row_result, "changed_columns", [])
-        report.rows.append(
-            {"line": line, "action": action, "label": getattr(row_result, "label", ""), "details": details}
-        )
+        label = getattr(row_result, "label", "") or resource.row_label(row)
+        report.rows.append({"line": line, "action": action, "label": label, "details": details})
 
 
 def _add_error(report, line, column, message):

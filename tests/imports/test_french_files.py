@@ -189,3 +189,22 @@ def test_a_dry_run_writes_nothing(org_a, staff_a, dry_run):
     report = run("customer-categories", [["Name"], ["Pros"]], staff_a, dry_run=dry_run)
     assert report.totals["new"] == 1
     assert org_a.customer_categories.filter(name="Pros").exists() is not dry_run
+
+
+def test_headings_typed_by_hand_in_french(org_a, staff_a):
+    rows = [["Nom *", "Prénom", "Courriel", "Code postal", "Ville :", "Bénévole"]]
+    rows.append(["Moreau", "Inès", "ines@example.org", "1000", "Bourg", "Peut-être"])
+    report = run("members", rows, staff_a)
+    assert report.errors == [] and report.ignored_columns == []
+    ines = Member.objects.get(last_name="Moreau")
+    assert (ines.first_name, ines.postcode, ines.city, ines.volunteer) == ("Inès", "01000", "Bourg", "maybe")
+
+    rows = [
+        ["Désignation", "Catégorie", "Poids", "Code-barres"],
+        ["Riz", "Alimentation > Épicerie", "1,5", "3017620422003"],
+    ]
+    assert run("products", rows, staff_a).errors == []
+    rows = [["Produit", "Prix TTC", "TVA", "Stock"], ["Riz", "2,40", "5,5", "12"]]
+    assert run("offers", rows, staff_a).errors == []
+    offer = Offer.objects.get(product__name="Riz")
+    assert (offer.price_incl_tax, offer.vat_rate, offer.stock_on_hand) == (Decimal("2.40"), Decimal("5.5"), 12)
