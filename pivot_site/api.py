@@ -3,7 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework import serializers
+from rest_framework import parsers, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
@@ -11,7 +11,7 @@ from rest_framework.routers import DefaultRouter
 from offers.api.views import OfferViewSet
 from shops.api.views import DepotViewSet, MemberViewSet, ShopViewSet
 
-from .api_errors import error_responses
+from .api_errors import JSONParser, error_responses
 
 API_PREFIX = "/api/v1/"
 
@@ -24,6 +24,8 @@ router.register("members", MemberViewSet, basename="member")
 
 class TokenView(ObtainAuthToken):
     """DRF's token view, described in the schema (DRF itself documents neither its body nor its errors)."""
+
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, JSONParser)
 
     @extend_schema(
         tags=["auth"],

@@ -6,7 +6,8 @@ Also describes the error bodies in the OpenAPI schema, so that clients (and fuzz
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import parsers, serializers, status
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -23,6 +24,16 @@ def exception_handler(exc, context):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response({"code": "invalid", "detail": errors}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, except that a body nested thousands of levels deep is a 400, not a RecursionError (500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("JSON parse error - the body is nested too deeply."))
 
 
 # What DRF answers for refused or missing things: {"detail": "..."}.
