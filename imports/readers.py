@@ -19,6 +19,7 @@ from pivot_site.exceptions import DomainError
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 DELIMITERS = ";,\t"
+MAX_REPEATED_ROWS = 10_000  # LibreOffice stores runs of identical rows once; a forged count must not explode
 
 
 class UnreadableFile(DomainError):
@@ -127,7 +128,7 @@ def _read_ods(data: bytes):
         if all(clean_cell(v) == "" for v in values):
             line += repeat
             continue
-        for _i in range(repeat):
+        for _i in range(min(repeat, MAX_REPEATED_ROWS)):
             line += 1
             yield line, values
 

@@ -137,11 +137,20 @@ class ResourceMixin:
         return context
 
 
+MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet"),
         help_text=gettext_lazy("Excel (xlsx), LibreOffice (ods) or csv; the first line gives the column names."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_SIZE:
+            raise forms.ValidationError(_("The file is too large (20 MB at most): split it into several files."))
+        return upload
 
 
 class ImportUploadView(ResourceMixin, WagtailAdminTemplateMixin, FormView):

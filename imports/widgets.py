@@ -214,6 +214,13 @@ class ChoiceWidget(ColumnMixin, widgets.Widget):
         super().__init__(**kwargs)
 
     def lookup(self):
+        """Codes by normalised label or code, built once per language (it is read for every row)."""
+        cache = self.__dict__.setdefault("_lookup", {})
+        if get_language() not in cache:
+            cache[get_language()] = self.build_lookup()
+        return cache[get_language()]
+
+    def build_lookup(self):
         table = {}
         for language in ("en", "fr"):
             with override(language):
@@ -248,8 +255,8 @@ class YesNoMaybeWidget(ChoiceWidget):
         self.codes = codes
         super().__init__(choices, **kwargs)
 
-    def lookup(self):
-        table = super().lookup()
+    def build_lookup(self):
+        table = super().build_lookup()
         for language in ("en", "fr"):
             with override(language):
                 table.update({plain(word): code for word, code in zip(yes_no_maybe(), self.codes)})

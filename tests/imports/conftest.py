@@ -16,6 +16,13 @@ def _french():
         yield
 
 
+@pytest.fixture
+def english():
+    """For tests that read messages: the French catalogue may reword them."""
+    with translation.override("en"):
+        yield
+
+
 def csv_bytes(rows, *, delimiter=";", encoding="utf-8-sig") -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)

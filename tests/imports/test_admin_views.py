@@ -5,6 +5,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from wagtail.admin.views.generic import IndexView
 
 from imports.choices import ImportStatus
@@ -63,7 +64,7 @@ def test_upload_preview_then_confirm_writes(client_a, org_a):
     preview = client_a.get(response.url)
     content = preview.content.decode()
     assert preview.status_code == 200
-    assert "2 to create" in content and "Boutique Nord" in content and "Boutique Sud" in content
+    assert 'data-total-new="2"' in content and "Boutique Nord" in content and "Boutique Sud" in content
     assert reverse("pivot_imports:confirm", args=["shops", job.pk]) in content
 
     done = client_a.post(reverse("pivot_imports:confirm", args=["shops", job.pk]))
@@ -73,7 +74,8 @@ def test_upload_preview_then_confirm_writes(client_a, org_a):
     assert Shop.objects.filter(organisation=org_a).count() == 2
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.totals["new"] == 2 and job.finished_at
-    assert "2 created" in str(list(get_messages(done.wsgi_request))[0])
+    expected = _("Import done: %(new)s created, %(update)s updated, %(unchanged)s unchanged.")
+    assert str(list(get_messages(done.wsgi_request))[0]) == expected % {"new": 2, "update": 0, "unchanged": 0}
 
     again = client_a.post(reverse("pivot_imports:confirm", args=["shops", job.pk]))
     assert again.status_code == 302 and Shop.objects.count() == 2  # confirming twice imports once
@@ -94,7 +96,7 @@ def test_preview_of_a_bad_file_shows_rows_and_errors_and_no_confirm_button(clien
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.REJECTED
     content = client_a.get(response.url).content.decode()
-    assert "1 refused" in content and "1 to create" in content
+    assert 'data-total-error="1"' in content and 'data-total-new="1"' in content
     assert "data-import-errors" in content and heading("shops", "postcode") in content
     assert "<td>3</td>" in content  # the line of the bad row in the spreadsheet
     assert reverse("pivot_imports:confirm", args=["shops", job.pk]) not in content

@@ -4,11 +4,13 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from imports.choices import ImportStatus
 from imports.registry import get_resource_class
 from imports.services import import_job_confirm, import_job_preview
 from offers.models import Offer, Product
+from pivot_site.exceptions import DomainError
 from shops.models import Depot, Member, Shop
 from tests import factories
 from tests.imports.conftest import csv_bytes, errors_by_cell, heading, run
@@ -141,7 +143,7 @@ def test_job_preview_of_a_bad_file_is_rejected_and_cannot_be_confirmed(org_a, st
         "column": heading("products", "category"),
         "message": job.errors[0]["message"],
     }
-    with pytest.raises(Exception, match="cannot be confirmed"):
+    with translation.override("en"), pytest.raises(DomainError, match="cannot be confirmed"):
         import_job_confirm(job=job, resource_class=get_resource_class("products"), actor=staff_a)
     assert not Product.objects.filter(name="Chaise paillée").exists()
 
@@ -163,9 +165,7 @@ def test_confirm_checks_again_and_stays_all_or_nothing(org_a, staff_a):
     assert not Member.objects.exists()
 
 
-def test_unreadable_upload_is_a_domain_error(staff_a):
-    from pivot_site.exceptions import DomainError
-
+def test_unreadable_upload_is_a_domain_error(staff_a, english):
     with pytest.raises(DomainError, match="empty"):
         import_job_preview(
             resource_class=get_resource_class("shops"), uploaded_file=SimpleUploadedFile("x.csv", b""), actor=staff_a

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import tablib
+from django.utils import translation
 from openpyxl import Workbook
 
 from imports.readers import UnreadableFile, detect_format, read_dataset
@@ -75,7 +76,7 @@ def test_csv_delimiter_is_sniffed(delimiter):
     ],
 )
 def test_unreadable_files_give_a_clear_error(data, message):
-    with pytest.raises(UnreadableFile) as error:
+    with translation.override("en"), pytest.raises(UnreadableFile) as error:
         read_dataset(data)
     assert message in error.value.message
 
@@ -89,9 +90,9 @@ def test_a_zip_that_is_no_spreadsheet_is_refused():
 
 
 def test_values_without_heading_and_duplicate_headings_are_refused():
-    with pytest.raises(UnreadableFile, match="no heading"):
+    with translation.override("en"), pytest.raises(UnreadableFile, match="no heading"):
         read_dataset(b"Nom;\nChaise;12\n")
-    with pytest.raises(UnreadableFile, match="twice"):
+    with translation.override("en"), pytest.raises(UnreadableFile, match="twice"):
         read_dataset(b"Nom;nom\nChaise;Table\n")
 
 

@@ -9,7 +9,7 @@ from tests import factories
 from tests.imports.conftest import errors_by_cell, heading, run
 
 
-def test_an_id_of_another_organisations_object_is_unknown_and_left_alone(org_b, staff_a):
+def test_an_id_of_another_organisations_object_is_unknown_and_left_alone(org_b, staff_a, english):
     shop_b = factories.ShopFactory(organisation=org_b, name="Boutique B")
     rows = [["id", heading("shops", "name")], [shop_b.pk, "Renamed by A"]]
 
@@ -91,7 +91,7 @@ def test_a_slug_of_another_organisations_shop_does_not_update_it(org_b, staff_a)
     assert shop_b.name == "Boutique B" and shop_b.organisation == org_b
 
 
-def test_shared_rows_come_back_unchanged_but_cannot_be_changed_by_staff(staff_a):
+def test_shared_rows_come_back_unchanged_but_cannot_be_changed_by_staff(staff_a, english):
     chair = ProductCategory.objects.get(name="Chaise en bois")
     columns = ["id", heading("product-categories", "parent"), heading("product-categories", "name")]
     assert (
@@ -112,7 +112,7 @@ def test_platform_admin_may_import_for_any_organisation_and_the_shared_tree(org_
     assert ProductCategory.objects.get(name="Vélos").organisation == org_b
 
 
-def test_a_role_without_the_add_permission_cannot_create(org_a, animator):
+def test_a_role_without_the_add_permission_cannot_create(org_a, animator, english):
     """Animators may change shops but not create them (shops.roles)."""
     shop = factories.ShopFactory(organisation=org_a, name="Avant")
     columns = [heading("shops", c) for c in ("organisation", "name", "postcode", "city")]
