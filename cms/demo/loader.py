@@ -1,0 +1,929 @@
+"""Builds the demo dataset of ``cms.demo.data`` through the services, as every other door does.
+
+Each object is looked up by its natural key first (organisation and shop slugs, usernames, e-mails, supplier
+references, GTINs, image titles) and only created when missing, so that running the loader again changes
+nothing. The only exception to "through the services" is the benchmark volume of ``--scale``: see
+``DemoLoader.scale_up``.
+"""
+
+import io
+import random
+import time
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from django.db.models.signals import post_save
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from wagtail.images import get_image_model
+from wagtail.models import Collection, ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from cms.models import HomePage, ShopPage
+from offers import services as offer_services
+from offers.choices import OfferStatus, SaleMode, Unit
+from offers.models import Offer, Producer, Product, ProductCategory, ProductImage
+from offers.services import offer_prices
+from shops import services as shop_services
+from shops.choices import ANIMATORS_GROUP, StaffRole
+from shops.models import (
+    CustomerCategory,
+    Depot,
+    Member,
+    OpeningPeriod,
+    Organisation,
+    PickupSlot,
+    Shop,
+    VolunteerDomain,
+)
+
+from . import data, pictures
+
+User = get_user_model()
+Image = get_image_model()
+
+VAT_STANDARD = Decimal("20.0")
+VAT_FOOD = Decimal("5.5")
+BULK_BATCH = 1000
+REFERENCE_INDEX_UID = "pivot-demo-reference-index"
+
+
+def demo_collection(*, create: bool = True):
+    """The Wagtail collection that holds every demo picture (so that ``--reset`` can find them)."""
+    collection = Collection.objects.filter(depth=2, name=data.IMAGE_COLLECTION).first()
+    if collection is None and create:
+        collection = Collection.get_first_root_node().add_child(name=data.IMAGE_COLLECTION)
+    return collection
+
+
+def shared_category(name: str, *, parent: ProductCategory | None = None) -> ProductCategory | None:
+    categories = ProductCategory.objects.filter(organisation=None, name=name)
+    if parent is not None:
+        categories = categories.filter(parent=parent)
+    return categories.order_by("path").first()
+
+
+class DemoLoader:
+    def __init__(self, *, items: int | None = None, scale: int = 1, log=None):
+        self.items = items
+        self.scale = max(1, scale)
+        self.log = log or (lambda message: None)
+        self.created = Counter()
+        self.orgs: dict[str, Organisation] = {}
+        self.shops: dict[str, Shop] = {}
+        self.users: dict[str, object] = {}
+        self.customer_categories: dict[tuple[str, str], CustomerCategory] = {}
+        self.categories: dict[str, ProductCategory] = {}
+
+    # ---------------------------------------------------------------------------------------------------
+    # Entry point
+
+    def run(self):
+        self.collection = demo_collection()
+        steps = [
+            self.build_users,
+            self.build_organisations,
+            self.build_staff,
+            self.build_shops,
+            self.build_customer_categories,
+            self.build_members,
+            self.build_ressourcerie,
+            self.build_epicerie,
+            self.build_shoe_network,
+            self.build_garden,
+            self.build_branding,
+            self.build_home_page,
+        ]
+        if self.scale > 1:
+            steps.append(self.scale_up)
+        # Wagtail refreshes its reference index after every save, one task per object; collect the indexed
+        # objects instead and refresh them once at the end (several times faster for a thousand offers).
+        saved = {}
+
+        def remember(sender, instance, raw=False, **kwargs):
+            if not raw and ReferenceIndex.is_indexed(sender):
+                saved[(sender, instance.pk)] = instance
+
+        post_save.connect(remember, weak=False, dispatch_uid=REFERENCE_INDEX_UID)
+        try:
+            with disable_reference_index_auto_update():
+                for step in steps:
+                    started = time.monotonic()
+                    step()
+                    self.log(f"{step.__name__}: {time.monotonic() - started:.1f} s")
+        finally:
+            post_save.disconnect(dispatch_uid=REFERENCE_INDEX_UID)
+        for instance in saved.values():
+            ReferenceIndex.create_or_update_for_object(instance)
+        return self.created
+
+    # ---------------------------------------------------------------------------------------------------
+    # Helpers
+
+    def image(self, *, title: str, filename: str, render) -> object:
+        """The demo picture titled ``title``, drawn by ``render()`` the first time only."""
+        image = Image.objects.filter(collection=self.collection, title=title).first()
+        if image is not None:
+            return image
+        image = Image(title=title, collection=self.collection, uploaded_by_user=self.users.get("admin"))
+        image.file = ImageFile(io.BytesIO(render()), name=filename)
+        image._set_image_file_metadata()
+        image.save()
+        self.created["images"] += 1
+        return image
+
+    def category(self, name: str) -> ProductCategory:
+        """A category of the shared tree seeded by the migrations."""
+        if name not in self.categories:
+            category = shared_category(name)
+            if category is None:
+                raise LookupError(f"The shared category “{name}” is missing: run the migrations first.")
+            self.categories[name] = category
+        return self.categories[name]
+
+    @property
+    def actor(self):
+        return self.users.get("admin")
+
+    # ---------------------------------------------------------------------------------------------------
+    # Users, organisations, staff
+
+    def build_users(self):
+        animators = Group.objects.get(name=ANIMATORS_GROUP)
+        # Hashing is slow on purpose: hash the shared demo password once and give every demo user that
+        # hash; on later runs, one check covers every user who still has it.
+        existing = {user.username: user for user in User.objects.filter(username__in=data.DEMO_USERNAMES)}
+        known_hashes = {
+            encoded
+            for encoded in {user.password for user in existing.values()}
+            if check_password(data.DEMO_PASSWORD, encoded)
+        }
+        demo_hash = next(iter(known_hashes), None) or make_password(data.DEMO_PASSWORD)
+        for username, first_name, last_name, role, _organisation in data.USERS:
+            user = existing.get(username)
+            changed = False
+            if user is None:
+                user = User(username=username, first_name=first_name, last_name=last_name)
+                user.email = f"{username}@pivot.example.org"
+                self.created["users"] += 1
+            if user.password != demo_hash and user.password not in known_hashes:
+                user.password = demo_hash
+                changed = True
+            if not user.is_active:
+                user.is_active, changed = True, True
+            if role == data.ROLE_SUPERUSER and not (user.is_superuser and user.is_staff):
+                user.is_superuser, user.is_staff, changed = True, True, True
+            if changed:
+                user.save()
+            if role == data.ROLE_ANIMATOR:
+                user.groups.add(animators)
+            self.users[username] = user
+
+    def build_organisations(self):
+        for spec in data.ORGANISATIONS:
+            organisation = Organisation.objects.filter(slug=spec["slug"]).first()
+            if organisation is None:
+                fields = {key: value for key, value in spec.items() if key != "vat"}
+                organisation = Organisation(**fields)
+                if spec.get("vat"):
+                    organisation.vat_number = data.french_vat_number(spec["siret"])
+                shop_services.organisation_save(organisation=organisation, actor=self.actor)
+                self.created["organisations"] += 1
+            self.orgs[spec["slug"]] = organisation
+
+    def build_staff(self):
+        for username, _first, _last, role, organisation_slug in data.USERS:
+            if role in (StaffRole.STAFF, StaffRole.MANAGER):
+                shop_services.staff_membership_set(
+                    organisation=self.orgs[organisation_slug], user=self.users[username], role=role, actor=self.actor
+                )
+
+    # ---------------------------------------------------------------------------------------------------
+    # Shops
+
+    def build_shops(self):
+        existing = {shop.slug: shop for shop in Shop.objects.filter(slug__in=[s["slug"] for s in data.SHOPS])}
+        for spec in data.SHOPS:
+            shop = existing.get(spec["slug"])
+            if shop is None:
+                organisation = self.orgs[spec["organisation"]]
+                shop = Shop(
+                    organisation=organisation,
+                    slug=spec["slug"],
+                    name=spec["name"],
+                    address=spec["address"],
+                    postcode=spec["postcode"],
+                    city=spec["city"],
+                    latitude=Decimal(spec["latitude"]),
+                    longitude=Decimal(spec["longitude"]),
+                    phone=spec.get("phone", ""),
+                    email=spec.get("email") or organisation.email,
+                )
+                periods = spec.get("hours", data.SHOE_SHOP_HOURS)
+                shop_services.shop_save(
+                    shop=shop,
+                    opening_hours=[
+                        OpeningPeriod(weekday=day, opens=opens, closes=closes) for day, opens, closes in periods
+                    ],
+                    actor=self.actor,
+                )
+                self.created["shops"] += 1
+            self.shops[spec["slug"]] = shop
+
+    # ---------------------------------------------------------------------------------------------------
+    # Customer categories and members
+
+    def build_customer_categories(self):
+        existing = {
+            (category.organisation_id, category.name): category
+            for category in CustomerCategory.objects.filter(organisation__in=self.orgs.values())
+        }
+        for slug, categories in data.CUSTOMER_CATEGORIES.items():
+            organisation = self.orgs[slug]
+            for name, is_professional, description in categories:
+                category = existing.get((organisation.pk, name))
+                if category is None:
+                    category = shop_services.customer_category_save(
+                        category=CustomerCategory(
+                            organisation=organisation,
+                            name=name,
+                            is_professional=is_professional,
+                            description=description,
+                        ),
+                        actor=self.actor,
+                    )
+                    self.created["customer categories"] += 1
+                self.customer_categories[(slug, name)] = category
+
+    def build_members(self):
+        domains = {domain.code: domain for domain in VolunteerDomain.objects.all()}
+        existing = {
+            (member.organisation_id, member.email)
+            for member in Member.objects.filter(organisation__in=self.orgs.values())
+        }
+        for index, row in enumerate(data.MEMBERS):
+            slug, first, last, postcode, city, categories, volunteer, volunteer_domains, employee, comments, *user = row
+            organisation = self.orgs[slug]
+            email = f"{slugify(first)}.{slugify(last)}@example.org"
+            if (organisation.pk, email) in existing:
+                continue
+            member = Member(
+                organisation=organisation,
+                user=self.users[user[0]] if user else None,
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone=f"{data.FICTION_PHONE_PREFIX.get(postcode[:2], '09 95 00')} {10 + index:02d} {(index * 37) % 90 + 10:02d}",
+                address=f"{3 + index * 7 % 80} rue {['des Écoles', 'Voltaire', 'de la Paix', 'Pasteur', 'du Marché'][index % 5]}",
+                postcode=postcode,
+                city=city,
+                volunteer=volunteer,
+                is_employee=employee,
+                contact_by_sms=index % 3 == 0,
+                comments=comments,
+            )
+            shop_services.member_save(
+                member=member,
+                categories=[self.customer_categories[(slug, name)] for name in categories],
+                volunteer_domains=[domains[code] for code in volunteer_domains if code in domains],
+                actor=self.actor,
+            )
+            self.created["members"] += 1
+
+    # ---------------------------------------------------------------------------------------------------
+    # Ressourcerie: unique second-hand items with a photo each
+
+    def item_image(self, item):
+        family = item["family"]
+        return self.image(
+            title=f"{item['name']} ({item['reference']})",
+            filename=f"{item['reference'].lower()}-{slugify(item['name'])[:40]}.jpg",
+            render=lambda: pictures.item_picture(
+                title=item["name"],
+                background=family["background"],
+                object_colour=ITEM_COLOURS.get(item["colour"], "#8d6e4f"),
+                shape=family["shape"],
+            ),
+        )
+
+    def build_ressourcerie(self):
+        organisation = self.orgs[data.RESSOURCERIE]
+        existing = {
+            product.supplier_reference: product
+            for product in Product.objects.filter(organisation=organisation, supplier_reference__startswith="LF-")
+        }
+        offered = set(Offer.objects.filter(organisation=organisation).values_list("product_id", flat=True))
+        for item in data.ressourcerie_items(self.items):
+            product = existing.get(item["reference"])
+            if product is None:
+                description = f"{item['name']}. {item['material']}, coloris {item['colour'].lower()}."
+                if item["note"]:
+                    description += f" {item['note']}"
+                product = Product(
+                    organisation=organisation,
+                    name=item["name"],
+                    description=description,
+                    category=self.category(item["category"]),
+                    unit=Unit.PIECE,
+                    brand=item["brand"],
+                    size=item["size"],
+                    colour=item["colour"],
+                    material=item["material"],
+                    supplier_reference=item["reference"],
+                    is_unique_item=True,
+                    condition=item["condition"],
+                    width_cm=item["width_cm"],
+                    height_cm=item["height_cm"],
+                    depth_cm=item["depth_cm"],
+                    weight_kg=item["weight_kg"],
+                    provenance=item["provenance"],
+                )
+                product.images = [ProductImage(image=self.item_image(item))]
+                offer_services.product_save(product=product, actor=self.actor)
+                self.created["products"] += 1
+            if product.pk not in offered:
+                price_excl_tax, _incl = offer_prices(price_incl_tax_value=item["price_incl_tax"], vat_rate=VAT_STANDARD)
+                offer_services.offer_save(
+                    offer=Offer(
+                        organisation=organisation,
+                        shop=self.shops[item["shop"]],
+                        product=product,
+                        price_excl_tax=price_excl_tax,
+                        vat_rate=VAT_STANDARD,
+                        stock_on_hand=1,
+                        status=OfferStatus.PUBLISHED,
+                    ),
+                    actor=self.actor,
+                )
+                self.created["offers"] += 1
+
+    # ---------------------------------------------------------------------------------------------------
+    # Group-buying association: producers, own subcategories, catalogue, case sizes
+
+    def build_epicerie(self):
+        organisation = self.orgs[data.EPICERIE]
+        shop = self.shops["epi-solidaire-guillotiere"]
+        producers = {}
+        for spec in data.PRODUCERS:
+            producer = Producer.objects.filter(organisation=organisation, name=spec["name"]).first()
+            if producer is None:
+                fields = {key: value for key, value in spec.items() if key not in ("key", "prefix")}
+                fields["latitude"], fields["longitude"] = Decimal(fields["latitude"]), Decimal(fields["longitude"])
+                producer = offer_services.producer_save(
+                    producer=Producer(organisation=organisation, **fields), actor=self.actor
+                )
+                self.created["producers"] += 1
+            producers[spec["key"]] = producer
+
+        subcategories = {}
+        for parent_name, names in data.EPICERIE_CATEGORIES.items():
+            parent = self.category(parent_name)
+            for name in names:
+                category = ProductCategory.objects.filter(organisation=organisation, parent=parent, name=name).first()
+                if category is None:
+                    category = offer_services.product_category_save(
+                        category=ProductCategory(organisation=organisation, parent=parent, name=name), actor=self.actor
+                    )
+                    self.created["product categories"] += 1
+                subcategories[name] = category
+
+        bulk_buyers = [
+            self.customer_categories[(data.EPICERIE, name)] for name in ("Cantine scolaire", "Commerçant", "Grossiste")
+        ]
+        existing = {
+            (product.producer_id, product.supplier_reference): product
+            for product in Product.objects.filter(organisation=organisation).exclude(supplier_reference="")
+        }
+        offered = set(Offer.objects.filter(organisation=organisation).values_list("product_id", flat=True))
+        for spec in data.epicerie_products(self.items):
+            producer = producers[spec["producer"]]
+            product = existing.get((producer.pk, spec["reference"]))
+            if product is None:
+                product = offer_services.product_save(
+                    product=Product(
+                        organisation=organisation,
+                        producer=producer,
+                        name=spec["name"],
+                        description=self.grocery_description(spec, producer),
+                        category=subcategories[spec["subcategory"]],
+                        unit=spec["unit"],
+                        brand=spec["brand"],
+                        gtin=spec["gtin"],
+                        supplier_reference=spec["reference"],
+                    ),
+                    actor=self.actor,
+                )
+                self.created["products"] += 1
+            if product.pk not in offered:
+                rng = random.Random(f"epi-stock-{spec['reference']}")
+                price_excl_tax, _incl = offer_prices(price_excl_tax=spec["price_excl_tax"], vat_rate=VAT_FOOD)
+                offer_services.offer_save(
+                    offer=Offer(
+                        organisation=organisation,
+                        shop=shop,
+                        product=product,
+                        price_excl_tax=price_excl_tax,
+                        vat_rate=VAT_FOOD,
+                        # Wholesalers deliver whatever is ordered; local producers announce what they have.
+                        unlimited_stock=producer.is_wholesaler,
+                        stock_on_hand=0 if producer.is_wholesaler else rng.randrange(10, 80),
+                        case_size=spec["case_size"],
+                        minimum_cases=spec["minimum_cases"],
+                        status=OfferStatus.PUBLISHED,
+                    ),
+                    reserved_categories=bulk_buyers if spec["case_size"] >= 25 else None,
+                    actor=self.actor,
+                )
+                self.created["offers"] += 1
+
+    @staticmethod
+    def grocery_description(spec, producer):
+        unit = dict(Unit.choices)[spec["unit"]]
+        text = f"Vendu par carton de {spec['case_size']} ({unit})."
+        if spec["minimum_cases"] > 1:
+            text += f" Minimum {spec['minimum_cases']} cartons par commande groupée."
+        if producer.is_wholesaler:
+            text += f" Grossiste : {producer.name}, franco de port à {producer.minimum_order_amount} € HT."
+        else:
+            text += f" Producteur local : {producer.name} ({producer.city})."
+        return text
+
+    # ---------------------------------------------------------------------------------------------------
+    # Shoe network: shared subtree, shared reference catalogue, per-shop stock
+
+    def shoe_categories(self) -> dict[str, ProductCategory]:
+        parent = self.category("Textile et chaussures")
+        root = shared_category(data.SHOE_CATEGORY_ROOT, parent=parent)
+        if root is None:
+            root = offer_services.product_category_save(
+                category=ProductCategory(organisation=None, parent=parent, name=data.SHOE_CATEGORY_ROOT),
+                actor=self.actor,
+            )
+            self.created["product categories"] += 1
+        categories = {}
+        for name in data.SHOE_CATEGORIES:
+            category = shared_category(name, parent=root)
+            if category is None:
+                category = offer_services.product_category_save(
+                    category=ProductCategory(organisation=None, parent=root, name=name), actor=self.actor
+                )
+                self.created["product categories"] += 1
+            categories[name] = category
+        return categories
+
+    def shoe_catalogue(self) -> list[tuple[dict, Product]]:
+        categories = self.shoe_categories()
+        specs = data.shoe_products()[: self.items]
+        existing = {
+            product.gtin: product
+            for product in Product.objects.filter(organisation=None, gtin__in=[spec["gtin"] for spec in specs])
+        }
+        catalogue = []
+        for spec in specs:
+            product = existing.get(spec["gtin"])
+            if product is None:
+                product = offer_services.product_save(
+                    product=Product(
+                        organisation=None,
+                        name=spec["name"],
+                        description=spec["description"],
+                        category=categories[spec["category"]],
+                        unit=Unit.PIECE,
+                        brand=spec["brand"],
+                        model_code=spec["model_code"],
+                        size=spec["size"],
+                        colour=spec["colour"],
+                        material=spec["material"],
+                        gtin=spec["gtin"],
+                    ),
+                    actor=self.actor,
+                )
+                self.created["products"] += 1
+            catalogue.append((spec, product))
+        return catalogue
+
+    def build_shoe_network(self):
+        self.catalogue = self.shoe_catalogue()
+        shoe_shops = [
+            self.shops[spec["slug"]] for spec in data.SHOPS if spec["organisation"] in data.SHOE_ORGANISATIONS
+        ]
+        offered = set(Offer.objects.filter(shop__in=shoe_shops).values_list("shop_id", "product_id"))
+        for shop in shoe_shops:
+            for spec, product in self.catalogue:
+                stock = data.shoe_stock(shop.slug, spec["gtin"])
+                if stock is None or (shop.pk, product.pk) in offered:
+                    continue
+                price_excl_tax, _incl = offer_prices(price_incl_tax_value=spec["price_incl_tax"], vat_rate=VAT_STANDARD)
+                offer_services.offer_save(
+                    offer=Offer(
+                        organisation_id=shop.organisation_id,
+                        shop=shop,
+                        product=product,
+                        price_excl_tax=price_excl_tax,
+                        vat_rate=VAT_STANDARD,
+                        stock_on_hand=stock,
+                        status=OfferStatus.PUBLISHED,
+                    ),
+                    actor=self.actor,
+                )
+                self.created["offers"] += 1
+
+    # ---------------------------------------------------------------------------------------------------
+    # CSA garden: depots with slots, fees, a restricted one and a closure; subscription offers
+
+    def build_garden(self):
+        organisation = self.orgs[data.JARDIN]
+        depots = {}
+        for spec in data.DEPOTS:
+            depot = Depot.objects.filter(organisation=organisation, name=spec["name"]).first()
+            if depot is None:
+                depot = Depot(
+                    organisation=organisation,
+                    shop=self.shops[spec["shop"]] if spec.get("shop") else None,
+                    name=spec["name"],
+                    address=spec["address"],
+                    postcode=spec["postcode"],
+                    city=spec["city"],
+                    latitude=Decimal(spec["latitude"]),
+                    longitude=Decimal(spec["longitude"]),
+                    delivery_fee=spec["delivery_fee"],
+                    restricted=spec.get("restricted", False),
+                    public_note=spec.get("public_note", ""),
+                    capacity=spec.get("capacity"),
+                )
+                depot.pickup_slots = [
+                    PickupSlot(weekday=day, starts=starts, ends=ends) for day, starts, ends in spec["slots"]
+                ]
+                shop_services.depot_save(depot=depot, access_code=spec.get("access_code", ""), actor=self.actor)
+                self.created["depots"] += 1
+            depots[spec["name"]] = depot
+
+        closed = depots[data.CLOSED_DEPOT]
+        if not closed.closures.exists():
+            today = date.today()
+            year = today.year if today <= date(today.year, 12, 20) else today.year + 1
+            shop_services.closure_create(
+                depot=closed,
+                starts_on=date(year, 12, 22),
+                ends_on=date(year + 1, 1, 2),
+                reason="Fermeture des fêtes de fin d'année : retrait des paniers à la ferme.",
+                replacement=depots[data.REPLACEMENT_DEPOT],
+                actor=self.actor,
+            )
+            self.created["closures"] += 1
+
+        shop = self.shops["cocagne-deux-rives-ferme"]
+        existing = {
+            product.supplier_reference: product
+            for product in Product.objects.filter(organisation=organisation, supplier_reference__startswith="JC-")
+        }
+        offered = set(Offer.objects.filter(organisation=organisation).values_list("product_id", flat=True))
+        for reference, name, category, unit, price, reserved_to, description in data.GARDEN_OFFERS:
+            product = existing.get(reference)
+            if product is None:
+                product = offer_services.product_save(
+                    product=Product(
+                        organisation=organisation,
+                        name=name,
+                        description=description,
+                        category=self.category(category),
+                        unit=unit,
+                        brand=organisation.name,
+                        supplier_reference=reference,
+                    ),
+                    actor=self.actor,
+                )
+                self.created["products"] += 1
+            if product.pk in offered:
+                continue
+            price_excl_tax, _incl = offer_prices(price_incl_tax_value=Decimal(price), vat_rate=data.GARDEN_VAT)
+            offer_services.offer_save(
+                offer=Offer(
+                    organisation=organisation,
+                    shop=shop,
+                    product=product,
+                    price_excl_tax=price_excl_tax,
+                    vat_rate=data.GARDEN_VAT,
+                    unlimited_stock=True,
+                    sale_mode=SaleMode.SUBSCRIPTION,
+                    status=OfferStatus.PUBLISHED,
+                ),
+                reserved_categories=[self.customer_categories[(data.JARDIN, reserved_to)]] if reserved_to else [],
+                allowed_depots=list(depots.values()),
+                actor=self.actor,
+            )
+            self.created["offers"] += 1
+
+    # ---------------------------------------------------------------------------------------------------
+    # Pages
+
+    def build_branding(self):
+        """Colours, logo, banner and introduction on every demo shop page, published as a revision."""
+        for spec in data.SHOPS:
+            shop = self.shops[spec["slug"]]
+            page = ShopPage.objects.get(shop=shop)
+            primary, secondary, initials = data.BRANDING[spec["organisation"]]
+            logo = self.image(
+                title=f"Logo — {shop.organisation.name}",
+                filename=f"logo-{spec['organisation']}.jpg",
+                render=partial(pictures.logo_picture, initials=initials, primary=primary, secondary=secondary),
+            )
+            banner = self.image(
+                title=f"Bannière — {shop.name}",
+                filename=f"banniere-{shop.slug}.jpg",
+                render=partial(
+                    pictures.banner_picture,
+                    title=shop.name,
+                    subtitle=f"{shop.address} · {shop.postcode} {shop.city}",
+                    primary=primary,
+                    secondary=secondary,
+                ),
+            )
+            wanted = {
+                "primary_colour": primary,
+                "secondary_colour": secondary,
+                "logo_id": logo.pk,
+                "banner_id": banner.pk,
+                "introduction": spec.get("introduction", data.SHOE_SHOP_INTRODUCTION),
+            }
+            up_to_date = all(getattr(page, field) == value for field, value in wanted.items())
+            if up_to_date and page.live and not page.has_unpublished_changes:
+                continue
+            for field, value in wanted.items():
+                setattr(page, field, value)
+            page.save_revision(user=self.actor, log_action=True).publish(user=self.actor)
+            self.created["published shop pages"] += 1
+
+    def build_home_page(self):
+        home = HomePage.objects.first()
+        if home is None or strip_tags(home.intro or "").strip():
+            return
+        home.intro = data.HOME_INTRO
+        home.save_revision(user=self.actor, log_action=True).publish(user=self.actor)
+        self.created["home page introduction"] += 1
+
+    # ---------------------------------------------------------------------------------------------------
+    # Benchmark volume
+
+    def scale_up(self):
+        """Multiply shops and offers by ``scale`` for the benchmarks.
+
+        Extra shops go through ``shop_save`` like the others (each gets its ShopPage). Extra products and
+        offers, however, are written with ``bulk_create``: the benchmarks need 10,000 to 100,000 offers and
+        ``offer_save`` costs several queries and a ``full_clean`` each, which would take many minutes. The
+        rows keep every rule of the services: they are derived from the base rows that went through the
+        services, prices come from ``offers.pricing`` (``offer_prices``) at French VAT rates, unique items
+        have a stock of one, GTINs carry valid check digits, and each row is checked with the services'
+        own validators (``product_validate``, ``offer_validate``) and the fields' validators before the
+        insert; the database's CHECK constraints do the rest.
+        """
+        extra_shops = self.scale_shops()
+        self.scale_shoe_offers(extra_shops)
+        self.scale_ressourcerie()
+        self.scale_epicerie()
+
+    def scale_shops(self) -> list[Shop]:
+        per_round = len(data.SHOPS)
+        plan = []
+        for round_ in range(2, self.scale + 1):
+            for i in range(per_round):
+                organisation = self.orgs[
+                    data.SHOE_ORGANISATIONS[(round_ * per_round + i) % len(data.SHOE_ORGANISATIONS)]
+                ]
+                town, postcode, latitude, longitude = data.EXTRA_SHOP_TOWNS[
+                    ((round_ - 2) * per_round + i) % len(data.EXTRA_SHOP_TOWNS)
+                ]
+                plan.append(
+                    (
+                        f"{organisation.slug[:40]}-{slugify(town)[:24]}-{round_}-{i}",
+                        organisation,
+                        town,
+                        postcode,
+                        latitude,
+                        longitude,
+                    )
+                )
+        existing = {shop.slug: shop for shop in Shop.objects.filter(slug__in=[slug for slug, *_ in plan])}
+        shops = []
+        for slug, organisation, town, postcode, latitude, longitude in plan:
+            shop = existing.get(slug)
+            if shop is None:
+                rng = random.Random(slug)
+                shop = Shop(
+                    organisation=organisation,
+                    slug=slug,
+                    name=f"{organisation.name} — {town}",
+                    address=f"{rng.randint(1, 120)} {rng.choice(data.EXTRA_SHOP_STREETS)}",
+                    postcode=postcode,
+                    city=town,
+                    # Spread the shops of one town over a few kilometres around its centre.
+                    latitude=Decimal(str(round(latitude + rng.uniform(-0.02, 0.02), 6))),
+                    longitude=Decimal(str(round(longitude + rng.uniform(-0.03, 0.03), 6))),
+                    email=organisation.email,
+                )
+                shop_services.shop_save(
+                    shop=shop,
+                    opening_hours=[OpeningPeriod(weekday=d, opens=o, closes=c) for d, o, c in data.SHOE_SHOP_HOURS],
+                    actor=self.actor,
+                )
+                self.created["shops"] += 1
+            shops.append(shop)
+        return shops
+
+    def bulk_insert(self, model, rows, label):
+        model.objects.bulk_create(rows, batch_size=BULK_BATCH)
+        self.created[label] += len(rows)
+
+    @staticmethod
+    def check_product(product: Product):
+        offer_services.product_validate(product=product)
+        product.clean_fields(exclude=["organisation", "category", "producer"])
+
+    @staticmethod
+    def check_offer(offer: Offer):
+        offer_services.offer_validate(offer=offer)
+        offer.clean_fields(exclude=["organisation", "shop", "product"])
+
+    def scale_shoe_offers(self, shops: list[Shop]):
+        offered = set(Offer.objects.filter(shop__in=shops).values_list("shop_id", "product_id"))
+        prices = {}
+        rows = []
+        for shop in shops:
+            for spec, product in self.catalogue:
+                stock = data.shoe_stock(shop.slug, spec["gtin"])
+                if stock is None or (shop.pk, product.pk) in offered:
+                    continue
+                if spec["price_incl_tax"] not in prices:
+                    prices[spec["price_incl_tax"]] = offer_prices(
+                        price_incl_tax_value=spec["price_incl_tax"], vat_rate=VAT_STANDARD
+                    )[0]
+                offer = Offer(
+                    organisation_id=shop.organisation_id,
+                    shop=shop,
+                    product=product,
+                    price_excl_tax=prices[spec["price_incl_tax"]],
+                    vat_rate=VAT_STANDARD,
+                    stock_on_hand=stock,
+                    status=OfferStatus.PUBLISHED,
+                )
+                self.check_offer(offer)
+                rows.append(offer)
+        self.bulk_insert(Offer, rows, "offers")
+
+    def scale_ressourcerie(self):
+        organisation = self.orgs[data.RESSOURCERIE]
+        shops = {slug: self.shops[slug] for slug in ("la-fabrique-montreuil", "la-fabrique-bagnolet")}
+        base = {
+            product.supplier_reference: product
+            for product in Product.objects.filter(
+                organisation=organisation, supplier_reference__startswith="LF-"
+            ).select_related("category")
+        }
+        images = dict(
+            ProductImage.objects.filter(product__in=base.values())
+            .order_by("product_id", "sort_order", "pk")
+            .values_list("product_id", "image_id")
+        )
+        existing = set(base)
+        items = data.ressourcerie_items(self.items)
+        products = []
+        for round_ in range(2, self.scale + 1):
+            for item in items:
+                source = base[item["reference"]]
+                reference = f"{item['reference']}-{round_}"
+                if reference in existing:
+                    continue
+                product = Product(
+                    organisation=organisation,
+                    name=source.name,
+                    description=source.description,
+                    category=source.category,
+                    unit=source.unit,
+                    brand=source.brand,
+                    size=source.size,
+                    colour=source.colour,
+                    material=source.material,
+                    supplier_reference=reference,
+                    is_unique_item=True,
+                    condition=source.condition,
+                    width_cm=source.width_cm,
+                    height_cm=source.height_cm,
+                    depth_cm=source.depth_cm,
+                    weight_kg=source.weight_kg,
+                    provenance=source.provenance,
+                )
+                self.check_product(product)
+                product._demo_item = item
+                product._demo_image = images.get(source.pk)
+                products.append(product)
+        self.bulk_insert(Product, products, "products")
+        offers, photos = [], []
+        for product in products:
+            item = product._demo_item
+            price_excl_tax, _incl = offer_prices(price_incl_tax_value=item["price_incl_tax"], vat_rate=VAT_STANDARD)
+            offer = Offer(
+                organisation=organisation,
+                shop=shops[item["shop"]],
+                product=product,
+                price_excl_tax=price_excl_tax,
+                vat_rate=VAT_STANDARD,
+                stock_on_hand=1,
+                status=OfferStatus.PUBLISHED,
+            )
+            self.check_offer(offer)
+            offers.append(offer)
+            if product._demo_image:
+                photos.append(ProductImage(product=product, image_id=product._demo_image))
+        self.bulk_insert(Offer, offers, "offers")
+        ProductImage.objects.bulk_create(photos, batch_size=BULK_BATCH)
+
+    def scale_epicerie(self):
+        organisation = self.orgs[data.EPICERIE]
+        shop = self.shops["epi-solidaire-guillotiere"]
+        base = {
+            (product.producer_id, product.supplier_reference): product
+            for product in Product.objects.filter(organisation=organisation).select_related("producer", "category")
+        }
+        producers = {p.name: p for p in Producer.objects.filter(organisation=organisation)}
+        base_offers = {offer.product_id: offer for offer in Offer.objects.filter(organisation=organisation, shop=shop)}
+        specs = data.epicerie_products(self.items)
+        products = []
+        for round_ in range(2, self.scale + 1):
+            for index, spec in enumerate(specs):
+                producer = producers[next(p["name"] for p in data.PRODUCERS if p["key"] == spec["producer"])]
+                source = base[(producer.pk, spec["reference"])]
+                reference = f"{spec['reference']}-{round_}"
+                if (producer.pk, reference) in base:
+                    continue
+                product = Product(
+                    organisation=organisation,
+                    producer=producer,
+                    name=source.name,
+                    description=source.description,
+                    category=source.category,
+                    unit=source.unit,
+                    brand=source.brand,
+                    # In-store numbers (prefix 2) keep the copies' EAN-13 valid and unique.
+                    gtin=data.ean13(f"2{round_:03d}{index:08d}") if source.gtin else "",
+                    supplier_reference=reference,
+                )
+                self.check_product(product)
+                product._demo_source_offer = base_offers[source.pk]
+                products.append(product)
+        self.bulk_insert(Product, products, "products")
+        offers = []
+        for product in products:
+            source = product._demo_source_offer
+            offer = Offer(
+                organisation=organisation,
+                shop=shop,
+                product=product,
+                price_excl_tax=offer_prices(price_excl_tax=source.price_excl_tax, vat_rate=source.vat_rate)[0],
+                vat_rate=source.vat_rate,
+                unlimited_stock=source.unlimited_stock,
+                stock_on_hand=source.stock_on_hand,
+                case_size=source.case_size,
+                minimum_cases=source.minimum_cases,
+                status=OfferStatus.PUBLISHED,
+            )
+            self.check_offer(offer)
+            offers.append(offer)
+        self.bulk_insert(Offer, offers, "offers")
+
+
+# The object's colour in the pictures, from the item's colour name.
+ITEM_COLOURS = {
+    "Bois naturel": "#b9874f",
+    "Bois ciré": "#9a6a3a",
+    "Noyer": "#6b4a2f",
+    "Merisier": "#8e4a2c",
+    "Noir": "#2d2d2d",
+    "Blanc": "#f4f4f0",
+    "Blanc cassé": "#ece6d6",
+    "Bleu": "#3b6ea5",
+    "Vert sauge": "#8fa98a",
+    "Gris": "#8a8f96",
+    "Bleu canard": "#1f6f78",
+    "Moutarde": "#d0a23a",
+    "Beige": "#d8c3a0",
+    "Vert bouteille": "#2e5a3c",
+    "Bleu brut": "#2c3e66",
+    "Bleu délavé": "#7d9cc4",
+    "Marine": "#23355c",
+    "Rouge": "#b53a32",
+    "Rayé bleu et blanc": "#5f7fb0",
+    "Vert": "#4f8a4b",
+    "Marron": "#6f4a2e",
+    "Cognac": "#9b5a2a",
+    "Bordeaux": "#6e1f2a",
+    "Gris argent": "#b8bcc2",
+    "Inox": "#c9ccd0",
+    "Gris sidéral": "#5b5e63",
+    "Argent": "#cfd2d6",
+}
