@@ -58,7 +58,7 @@ def parse_number(value) -> Decimal:
         text = text.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
     elif text.count(",") == 1:
         text = text.replace(",", ".")
-    if not NUMBER.fullmatch(text):
+    if len(text) > 40 or not NUMBER.fullmatch(text):  # no database column holds more digits
         raise ValueError(value)
     try:
         return Decimal(text)
