@@ -11,7 +11,7 @@ from rest_framework.routers import DefaultRouter
 from offers.api.views import OfferViewSet
 from shops.api.views import DepotViewSet, MemberViewSet, ShopViewSet
 
-from .api_errors import JSONParser, error_responses
+from .api_errors import VALIDATION_ERROR, JSONParser
 
 API_PREFIX = "/api/v1/"
 
@@ -38,7 +38,7 @@ class TokenView(ObtainAuthToken):
         responses={
             200: inline_serializer("AuthToken", fields={"token": serializers.CharField()}),
             400: OpenApiResponse(
-                error_responses(400)[400].response,
+                VALIDATION_ERROR,
                 description="Missing fields, or a wrong username or password.",
                 examples=[
                     OpenApiExample(
