@@ -424,10 +424,12 @@ class ServiceResource(resources.ModelResource):
         elif not self.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") or not can_change(
             self.user, instance
         ):
-            errors[NON_FIELD_ERRORS] = [
-                _("You may not %(action)s this %(model)s.")
-                % {"action": _("create") if action == "add" else _("change"), "model": opts.verbose_name}
-            ]
+            message = (
+                _("You are not allowed to create this row (%(model)s).")
+                if action == "add"
+                else _("You are not allowed to change this row (%(model)s).")
+            )
+            errors[NON_FIELD_ERRORS] = [message % {"model": opts.verbose_name}]
         if errors:
             raise ValidationError(errors)
 

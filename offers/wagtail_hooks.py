@@ -12,11 +12,13 @@ from shops.viewsets import OrganisationScopedViewSet, ScopedEditView, ScopedInde
 
 from .forms import OfferForm, ProducerForm, ProductCategoryForm, ProductForm
 from .models import Offer, Producer, Product, ProductCategory
+from .resources import OfferResource, ProducerResource, ProductCategoryResource, ProductResource
 from .views import OfferDuplicateView
 
 
 class ProducerViewSet(OrganisationScopedViewSet):
     model = Producer
+    resource_class = ProducerResource
     icon = "group"
     menu_label = _("Producers and suppliers")
     list_display = ["name", "city", "is_wholesaler", "minimum_order_amount", "organisation"]
@@ -27,8 +29,10 @@ class ProducerViewSet(OrganisationScopedViewSet):
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("organisation")]),
             MultiFieldPanel(
-                [FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
-                 FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])],
+                [
+                    FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                    FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                ],
                 heading=_("Location"),
             ),
             MultiFieldPanel(
@@ -43,6 +47,7 @@ class ProducerViewSet(OrganisationScopedViewSet):
 
 class ProductCategoryViewSet(OrganisationScopedViewSet):
     model = ProductCategory
+    resource_class = ProductCategoryResource
     icon = "folder-open-inverse"
     menu_label = _("Product categories")
     list_display = ["name", "parent", "co2e_per_item_kg", "waste_per_item_kg", "organisation"]
@@ -54,8 +59,12 @@ class ProductCategoryViewSet(OrganisationScopedViewSet):
             FieldRowPanel([FieldPanel("name"), FieldPanel("parent")]),
             FieldPanel("organisation"),
             MultiFieldPanel(
-                [FieldRowPanel([FieldPanel("co2e_per_item_kg"), FieldPanel("co2e_per_kg"), FieldPanel("waste_per_item_kg")]),
-                 FieldPanel("impact_source")],
+                [
+                    FieldRowPanel(
+                        [FieldPanel("co2e_per_item_kg"), FieldPanel("co2e_per_kg"), FieldPanel("waste_per_item_kg")]
+                    ),
+                    FieldPanel("impact_source"),
+                ],
                 heading=_("Environmental impact"),
             ),
         ],
@@ -65,6 +74,7 @@ class ProductCategoryViewSet(OrganisationScopedViewSet):
 
 class ProductViewSet(OrganisationScopedViewSet):
     model = Product
+    resource_class = ProductResource
     icon = "pick"
     menu_label = _("Products")
     list_display = ["name", "category", "brand", "size", "condition", "gtin", "organisation"]
@@ -78,15 +88,26 @@ class ProductViewSet(OrganisationScopedViewSet):
             FieldRowPanel([FieldPanel("category"), FieldPanel("producer")]),
             InlinePanel("images", heading=_("Photos"), label=_("Photo")),
             MultiFieldPanel(
-                [FieldRowPanel([FieldPanel("unit"), FieldPanel("brand"), FieldPanel("model_code")]),
-                 FieldRowPanel([FieldPanel("size"), FieldPanel("colour"), FieldPanel("material")]),
-                 FieldRowPanel([FieldPanel("gtin"), FieldPanel("supplier_reference")])],
+                [
+                    FieldRowPanel([FieldPanel("unit"), FieldPanel("brand"), FieldPanel("model_code")]),
+                    FieldRowPanel([FieldPanel("size"), FieldPanel("colour"), FieldPanel("material")]),
+                    FieldRowPanel([FieldPanel("gtin"), FieldPanel("supplier_reference")]),
+                ],
                 heading=_("Characteristics"),
             ),
             MultiFieldPanel(
-                [FieldRowPanel([FieldPanel("is_unique_item"), FieldPanel("condition")]),
-                 FieldRowPanel([FieldPanel("width_cm"), FieldPanel("height_cm"), FieldPanel("depth_cm"), FieldPanel("weight_kg")]),
-                 FieldPanel("provenance")],
+                [
+                    FieldRowPanel([FieldPanel("is_unique_item"), FieldPanel("condition")]),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("width_cm"),
+                            FieldPanel("height_cm"),
+                            FieldPanel("depth_cm"),
+                            FieldPanel("weight_kg"),
+                        ]
+                    ),
+                    FieldPanel("provenance"),
+                ],
                 heading=_("Second-hand item"),
             ),
         ],
@@ -105,19 +126,24 @@ class OfferEditView(ScopedEditView):
         buttons = list(super().header_more_buttons)
         if can_change(self.request.user, self.object) and self.user_has_permission("add"):
             buttons.append(
-                Button(_("Duplicate"), url=reverse("offer:duplicate", args=[self.object.pk]), icon_name="copy", priority=15)
+                Button(
+                    _("Duplicate"), url=reverse("offer:duplicate", args=[self.object.pk]), icon_name="copy", priority=15
+                )
             )
         return buttons
 
 
 class OfferViewSet(OrganisationScopedViewSet):
     model = Offer
+    resource_class = OfferResource
     icon = "doc-full"
     menu_label = _("Offers")
     index_view_class = OfferIndexView
     edit_view_class = OfferEditView
     list_display = [
-        "product", "organisation", "shop",
+        "product",
+        "organisation",
+        "shop",
         Column("price_incl_tax", label=_("Price incl. tax"), accessor="price_incl_tax"),
         Column("stock_available", label=_("Available"), accessor="stock_available"),
         "status",
@@ -134,8 +160,10 @@ class OfferViewSet(OrganisationScopedViewSet):
                 heading=_("Price"),
             ),
             MultiFieldPanel(
-                [FieldRowPanel([FieldPanel("unlimited_stock"), FieldPanel("stock_on_hand")]),
-                 FieldRowPanel([FieldPanel("case_size"), FieldPanel("minimum_cases")])],
+                [
+                    FieldRowPanel([FieldPanel("unlimited_stock"), FieldPanel("stock_on_hand")]),
+                    FieldRowPanel([FieldPanel("case_size"), FieldPanel("minimum_cases")]),
+                ],
                 heading=_("Stock"),
             ),
             MultiFieldPanel(

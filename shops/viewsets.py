@@ -11,6 +11,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from imports.views import ImportExportIndexViewMixin
 from pivot_site.exceptions import DomainError
 
 from .models import Organisation
@@ -37,7 +38,9 @@ class ScopedFilterSet(WagtailFilterSet):
                 filter_.queryset = scope_queryset(user, queryset)
 
 
-class ScopedIndexView(generic.IndexView):
+class ScopedIndexView(ImportExportIndexViewMixin, generic.IndexView):
+    """Lists the user's organisations' rows; with a ``resource_class``, imports and exports them too."""
+
     base_filterset_class = ScopedFilterSet
 
     def get_base_queryset(self):
@@ -110,6 +113,10 @@ class OrganisationScopedViewSet(ModelViewSet):
     copy_view_enabled = False
     add_to_admin_menu = False
     list_per_page = 50
+    resource_class = None
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(resource_class=self.resource_class, **kwargs)
 
     def on_register(self):
         register_permission_policy(self.model, OrganisationPermissionPolicy(self.model))
@@ -125,13 +132,11 @@ class ScopedModelForm(WagtailAdminModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         self.user = for_user
-        for name, field in self.fields.items():
-            queryset = getattr(field, "queryset", None)
-            if queryset is None or not hasattr(queryset.model, "organisation_path"):
-                continue
-            mode = WRITE if queryset.model is Organisation else READ
-            field.queryset = scope_queryset(for_user, queryset, mode=mode)
         for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset.model, "organisation_path"):
+                mode = WRITE if queryset.model is Organisation else READ
+                field.queryset = scope_queryset(for_user, queryset, mode=mode)
             if isinstance(field, forms.DecimalField):
                 # French users type decimal commas; a number input would refuse them.
                 field.localize = True

@@ -6,6 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from . import services
 from .forms import CustomerCategoryForm, DepotForm, MemberForm, OrganisationForm, ShopForm, StaffMembershipForm
 from .models import CustomerCategory, Depot, Member, Organisation, Shop, StaffMembership
+from .resources import CustomerCategoryResource, DepotResource, MemberResource, ShopResource
 from .viewsets import OrganisationScopedViewSet, ServiceDeleteView
 
 ADDRESS_PANELS = [
@@ -43,6 +44,7 @@ class OrganisationViewSet(OrganisationScopedViewSet):
 
 class ShopViewSet(OrganisationScopedViewSet):
     model = Shop
+    resource_class = ShopResource
     icon = "home"
     menu_label = _("Shops")
     list_display = ["name", "organisation", "postcode", "city", "active"]
@@ -64,6 +66,7 @@ class ShopViewSet(OrganisationScopedViewSet):
 
 class DepotViewSet(OrganisationScopedViewSet):
     model = Depot
+    resource_class = DepotResource
     icon = "site"
     menu_label = _("Depots")
     list_display = ["name", "organisation", "city", "delivery_fee", "restricted", "active"]
@@ -90,6 +93,7 @@ class DepotViewSet(OrganisationScopedViewSet):
 
 class CustomerCategoryViewSet(OrganisationScopedViewSet):
     model = CustomerCategory
+    resource_class = CustomerCategoryResource
     icon = "tag"
     menu_label = _("Customer categories")
     list_display = ["name", "organisation", "is_professional"]
@@ -104,6 +108,7 @@ class CustomerCategoryViewSet(OrganisationScopedViewSet):
 
 class MemberViewSet(OrganisationScopedViewSet):
     model = Member
+    resource_class = MemberResource
     icon = "user"
     menu_label = _("Members")
     list_display = ["last_name", "first_name", "email", "city", "volunteer", "organisation"]
@@ -145,7 +150,9 @@ class StaffMembershipViewSet(OrganisationScopedViewSet):
 
     def get_delete_view_kwargs(self, **kwargs):
         return super().get_delete_view_kwargs(
-            delete_service=lambda membership, actor: services.staff_membership_remove(membership=membership, actor=actor),
+            delete_service=lambda membership, actor: services.staff_membership_remove(
+                membership=membership, actor=actor
+            ),
             **kwargs,
         )
 
@@ -154,7 +161,14 @@ class OrganisationGroup(ModelViewSetGroup):
     menu_label = _("Organisation")
     menu_icon = "group"
     menu_order = 200
-    items = [OrganisationViewSet, ShopViewSet, DepotViewSet, MemberViewSet, CustomerCategoryViewSet, StaffMembershipViewSet]
+    items = [
+        OrganisationViewSet,
+        ShopViewSet,
+        DepotViewSet,
+        MemberViewSet,
+        CustomerCategoryViewSet,
+        StaffMembershipViewSet,
+    ]
 
 
 @hooks.register("register_admin_viewset")

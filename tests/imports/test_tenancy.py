@@ -120,7 +120,7 @@ def test_a_role_without_the_add_permission_cannot_create(org_a, animator, englis
     rows.append(["", "ressourcerie-a", "Nouvelle", "75002", "Paris"])
     report = run("shops", rows, animator)
     assert list(errors_by_cell(report)) == [(3, "")]
-    assert "may not create" in report.errors[0]["message"]
+    assert "not allowed to create" in report.errors[0]["message"]
     assert not Shop.objects.filter(name="Nouvelle").exists()
     shop.refresh_from_db()
     assert shop.name == "Avant"  # all-or-nothing: the allowed update is not written either

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from pivot_site.validators import (
     normalise_identifier,
@@ -13,6 +14,13 @@ from pivot_site.validators import (
     validate_siret,
     validate_vat_number,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the messages' wording: pin the source language."""
+    with translation.override("en"):
+        yield
 
 
 def assert_valid(validator, value):
