@@ -50,9 +50,11 @@ class OfferForm(ScopedModelForm):
         vat_rate = Decimal(str(vat_rate))
         cleaned_data["vat_rate"] = vat_rate
         excl, incl = cleaned_data.get("price_excl_tax"), cleaned_data.get("price_incl_tax")
-        typed_incl = "price_incl_tax" in self.changed_data and "price_excl_tax" not in self.changed_data
-        if typed_incl and incl is not None:
-            excl = None
+        if "price_excl_tax" not in self.changed_data:
+            if "price_incl_tax" in self.changed_data and incl is not None:
+                excl = None  # the price including tax was typed: derive the other one from it
+            elif self.instance.pk:
+                excl = self.instance.price_excl_tax  # untouched: keep the stored 4 decimals
         if excl is None and incl is None:
             self.add_error("price_excl_tax", _("Give the price excluding or including tax."))
             return cleaned_data

@@ -220,7 +220,7 @@ class Offer(models.Model):
         max_digits=4,
         decimal_places=2,
         default=settings.PIVOT_DEFAULT_VAT_RATE,
-        choices=[(rate, f"{rate:g} %") for rate in settings.PIVOT_VAT_RATES],
+        choices=[(rate, f"{rate.normalize():f} %") for rate in settings.PIVOT_VAT_RATES],
     )
     unlimited_stock = models.BooleanField(_("unlimited stock"), default=False)
     stock_on_hand = models.IntegerField(_("stock on hand"), default=0)

@@ -201,3 +201,16 @@ def test_admin_is_in_french_by_default(client, staff_a):
     assert 'lang="fr"' in client.get(reverse("wagtailadmin_home")).content.decode()
     content = client.get(reverse("offer:index")).content.decode()
     assert "<title>Offres" in content and "Ajouter un(e) offre" in content
+
+
+@pytest.mark.django_db
+def test_saving_an_untouched_offer_keeps_its_stored_price(client, staff_a, org_a):
+    offer = factories.OfferFactory(organisation=org_a, price_excl_tax=Decimal("146.6667"), vat_rate=Decimal("20.00"))
+    client.force_login(staff_a)
+    form = client.get(reverse("offer:edit", args=[offer.pk])).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"price_excl_tax": "146,67", "price_incl_tax": "176,00", "reserved_categories": [], "allowed_depots": []})
+    response = client.post(reverse("offer:edit", args=[offer.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    offer.refresh_from_db()
+    assert offer.price_excl_tax == Decimal("146.6667") and offer.price_incl_tax == Decimal("176.00")
