@@ -1,0 +1,15 @@
+import phonenumbers
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def phone_display(value):
+    """Numbers are stored in E.164; French visitors read them as 01 23 45 67 89."""
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return value
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 33 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
