@@ -271,7 +271,11 @@ class Offer(models.Model):
                 name="offer_period_order",
             ),
         ]
-        indexes = [models.Index(fields=["status", "organisation"], name="offer_status_org_idx")]
+        indexes = [
+            models.Index(fields=["status", "organisation"], name="offer_status_org_idx"),
+            # Listings show the newest offers first: walking this index avoids sorting the whole catalogue.
+            models.Index(fields=["-created_at", "-id"], name="offer_newest_idx"),
+        ]
 
     def __str__(self):
         return f"{self.product} — {self.organisation}"
