@@ -7,6 +7,7 @@ or against DATABASE_URL when set; the demo data is loaded once with load_demo_da
 """
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -51,6 +52,7 @@ def main():
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
 
@@ -59,7 +61,9 @@ def main():
 
     call_command("migrate", verbosity=0)
     if Offer.objects.count() < 1000 * args.scale:
-        call_command("load_demo_data", scale=args.scale, verbosity=0)
+        call_command("load_demo_data", scale=args.scale, stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load, as autovacuum would give
     settings.DEBUG = False
     category = ProductCategory.objects.get(name="Chaussures neuves", organisation=None)
     cases = [
