@@ -2,11 +2,13 @@
 go through shops.permissions, and forms save through the services."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
@@ -45,6 +47,16 @@ class ScopedIndexView(ImportExportIndexViewMixin, generic.IndexView):
 
     def get_base_queryset(self):
         return scope_queryset(self.request.user, super().get_base_queryset())
+
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        """Yes/no fields show Wagtail's tick and cross rather than True and False."""
+        try:
+            is_boolean = isinstance(self.model._meta.get_field(field_name), models.BooleanField)
+        except FieldDoesNotExist:
+            is_boolean = False
+        if is_boolean and column_class is Column:
+            column_class = BooleanColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
 
     def get_edit_url(self, instance):
         if can_change(self.request.user, instance):

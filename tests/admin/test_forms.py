@@ -214,3 +214,11 @@ def test_saving_an_untouched_offer_keeps_its_stored_price(client, staff_a, org_a
     assert response.status_code == 302, response.context["form"].errors
     offer.refresh_from_db()
     assert offer.price_excl_tax == Decimal("146.6667") and offer.price_incl_tax == Decimal("176.00")
+
+
+@pytest.mark.django_db
+def test_yes_no_columns_show_icons_not_true_false(client, staff_a, org_a):
+    factories.ShopFactory(organisation=org_a)
+    client.force_login(staff_a)
+    content = client.get(reverse("shop:index")).content.decode()
+    assert "icon-success" in content and ">True<" not in content
