@@ -1,4 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -74,12 +77,44 @@ class ShopPage(Page):
     class Meta:
         verbose_name = _("shop page")
 
+    OFFER_PHOTO_FILTER = "fill-320x240"
+    OFFERS_SHOWN = 48
+
+    def clean(self):
+        from pivot_site.exceptions import DomainError
+
+        from .services import branding_validate
+
+        super().clean()
+        try:
+            branding_validate(primary_colour=self.primary_colour, secondary_colour=self.secondary_colour)
+        except DomainError as error:
+            raise ValidationError(error.details.get("errors") or {error.field: error.message}, code=error.code)
+
     def get_context(self, request, *args, **kwargs):
+        from wagtail.images import get_image_model
+
+        from offers.models import ProductImage
         from offers.selectors import offer_list_public
 
+        from .selectors import shop_opening_status, shop_week_hours
+
         context = super().get_context(request, *args, **kwargs)
-        context["offers"] = offer_list_public().filter(shop=self.shop_id)[:48]
-        context["opening_hours"] = self.shop.opening_hours.all()
+        # A constant number of queries whatever the number of offers: photos and their renditions come in
+        # two prefetch queries instead of two per offer.
+        renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=self.OFFER_PHOTO_FILTER)
+        context["offers"] = (
+            offer_list_public()
+            .filter(shop=self.shop_id)
+            .prefetch_related(
+                Prefetch("product__images", queryset=ProductImage.objects.select_related("image")),
+                Prefetch("product__images__image__renditions", queryset=renditions),
+            )[: self.OFFERS_SHOWN]
+        )
+        periods = list(self.shop.opening_hours.all())
+        context["opening_hours"] = shop_week_hours(periods=periods)
+        context["opening_status"] = shop_opening_status(periods=periods, now=timezone.now())
+        context["offer_photo_filter"] = self.OFFER_PHOTO_FILTER
         return context
 
 

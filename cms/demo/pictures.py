@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from cms.colours import contrast_ratio, hex_to_rgb, relative_luminance  # noqa: F401 (re-exported)
+
 FONT_FILES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
@@ -30,27 +32,6 @@ def font(size: int):
         except OSError:
             continue
     return ImageFont.load_default(size=size)
-
-
-def hex_to_rgb(value: str) -> tuple[int, int, int]:
-    value = value.lstrip("#")
-    return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))
-
-
-def relative_luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of a #rrggbb colour."""
-
-    def channel(c):
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in hex_to_rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(first: str, second: str) -> float:
-    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
 
 
 def shade(colour: str, factor: float) -> tuple[int, int, int]:
