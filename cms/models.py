@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from pivot_site.validators import validate_hex_colour
@@ -79,6 +80,9 @@ class ShopPage(Page):
 
     OFFER_PHOTO_FILTER = "fill-320x240"
     OFFERS_SHOWN = 48
+    # The renditions templates/cms/shop_page.html asks for; keep both in step.
+    LOGO_FILTERS = ("max-160x160",)
+    BANNER_FILTERS = ("fill-600x150", "fill-1200x300", "fill-2400x600")
 
     def clean(self):
         from pivot_site.exceptions import DomainError
@@ -92,14 +96,13 @@ class ShopPage(Page):
             raise ValidationError(error.details.get("errors") or {error.field: error.message}, code=error.code)
 
     def get_context(self, request, *args, **kwargs):
-        from wagtail.images import get_image_model
-
         from offers.models import ProductImage
         from offers.selectors import offer_list_public
 
         from .selectors import shop_opening_status, shop_week_hours
 
         context = super().get_context(request, *args, **kwargs)
+        self._load_branding_images()
         # A constant number of queries whatever the number of offers: photos and their renditions come in
         # two prefetch queries instead of two per offer.
         renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=self.OFFER_PHOTO_FILTER)
@@ -116,6 +119,20 @@ class ShopPage(Page):
         context["opening_status"] = shop_opening_status(periods=periods, now=timezone.now())
         context["offer_photo_filter"] = self.OFFER_PHOTO_FILTER
         return context
+
+    def _load_branding_images(self):
+        """Logo and banner with their renditions in two queries, rather than up to two per image."""
+        ids = [pk for pk in (self.logo_id, self.banner_id) if pk]
+        if not ids:
+            return
+        images = (
+            get_image_model().objects.filter(pk__in=ids).prefetch_renditions(*self.LOGO_FILTERS, *self.BANNER_FILTERS)
+        )
+        images = {image.pk: image for image in images}
+        if self.logo_id in images:
+            self.logo = images[self.logo_id]
+        if self.banner_id in images:
+            self.banner = images[self.banner_id]
 
 
 class ContentPage(Page):

@@ -53,6 +53,16 @@ def test_shop_page_queries_do_not_grow_with_offers(client):
 
 
 @pytest.mark.django_db
+def test_shop_page_queries_stay_constant_without_a_rendition_cache(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    few, _ = count_queries(client, shop_with_offers(3).page.url)
+    many, _ = count_queries(client, shop_with_offers(30).page.url)
+    print(f"shop page queries without cache: 3 offers → {few}, 30 offers → {many}")
+    assert few == many
+    assert many <= 15
+
+
+@pytest.mark.django_db
 def test_blocks_render_accessibly(client):
     shop = shop_with_offers(1)
     content = client.get(shop.page.url).content.decode()
@@ -80,3 +90,20 @@ def test_content_page_renders_the_new_blocks(client):
     content = client.get(page.url).content.decode()
     assert 'class="button" href="https://example.org/"' in content
     assert "<summary>Où ?</summary>" in content
+
+
+@pytest.mark.django_db
+def test_image_block_renders_responsive_renditions_with_its_alt_text(client):
+    from cms.models import ContentPage, HomePage
+
+    factories.ShopFactory()
+    image = make_image("Atelier")
+    page = ContentPage(
+        title="L'atelier",
+        slug="atelier",
+        body=[("image", {"image": image, "alt_text": "L'établi de réparation", "decorative": False})],
+    )
+    HomePage.objects.get().add_child(instance=page)
+    content = client.get(page.url).content.decode()
+    assert 'alt="L&#x27;établi de réparation"' in content
+    assert "srcset=" in content and "sizes=" in content
