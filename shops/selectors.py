@@ -1,10 +1,14 @@
 """Reads that carry rules: what the public sees, what staff see, and distances."""
 
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.core.paginator import Paginator
+from django.db.models import Case, CharField, F, FloatField, Q, Value, When
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 
+from .choices import OrganisationKind
 from .models import Depot, Member, Shop
 from .permissions import scope_queryset
 
@@ -52,3 +56,111 @@ def order_by_distance(queryset, *, latitude: Decimal | float, longitude: Decimal
     return queryset.annotate(
         distance_km=distance_km_expression(latitude=latitude, longitude=longitude, prefix=prefix)
     ).order_by(F("distance_km").asc(nulls_last=True), "pk")
+
+
+@dataclass(frozen=True)
+class KnownPostcode:
+    city: str
+    latitude: float
+    longitude: float
+
+
+def postcode_location(*, postcode: str) -> KnownPostcode | None:
+    """Where the active shops and depots with this postcode are (their average), with their city."""
+    rows = [
+        *shop_list_public().filter(postcode=postcode).values_list("city", "latitude", "longitude"),
+        *depot_list_public().filter(postcode=postcode).values_list("city", "latitude", "longitude"),
+    ]
+    rows = [row for row in rows if row[1] is not None and row[2] is not None]
+    if not rows:
+        return None
+    city = Counter(row[0] for row in rows).most_common(1)[0][0]
+    return KnownPostcode(
+        city=city,
+        latitude=sum(float(row[1]) for row in rows) / len(rows),
+        longitude=sum(float(row[2]) for row in rows) / len(rows),
+    )
+
+
+@dataclass(frozen=True)
+class NearbyPlace:
+    type: str  # "shop" or "depot"
+    pk: int
+    name: str
+    address: str
+    postcode: str
+    city: str
+    latitude: float
+    longitude: float
+    organisation_name: str
+    organisation_kind: str
+    distance_km: float
+
+    @property
+    def organisation_kind_label(self):
+        return OrganisationKind(self.organisation_kind).label if self.organisation_kind in OrganisationKind else ""
+
+    @property
+    def is_shop(self):
+        return self.type == "shop"
+
+
+NEARBY_FIELDS = (
+    "place_type",
+    "pk",
+    "name",
+    "address",
+    "postcode",
+    "city",
+    "latitude",
+    "longitude",
+    "organisation__name",
+    "organisation__kind",
+    "distance_km",
+)
+
+
+def places_near(*, latitude: float, longitude: float):
+    """Active shops and depots with coordinates, nearest first, as one SQL UNION of value rows.
+
+    Lazy: count it and slice it (``places_near_page``) so that a page costs two queries.
+    """
+
+    def rows(queryset, place_type):
+        return (
+            queryset.filter(latitude__isnull=False, longitude__isnull=False)
+            .annotate(
+                place_type=Value(place_type, output_field=CharField()),
+                distance_km=distance_km_expression(latitude=latitude, longitude=longitude),
+            )
+            .order_by()
+            .values_list(*NEARBY_FIELDS)
+        )
+
+    shops = rows(Shop.objects.filter(active=True, organisation__active=True), "shop")
+    depots = rows(Depot.objects.filter(active=True, organisation__active=True), "depot")
+    return shops.union(depots, all=True).order_by("distance_km", "place_type", "pk")
+
+
+def places_near_page(*, latitude: float, longitude: float, page_number=1, per_page: int = 20):
+    """One page of ``places_near`` (out-of-range or bad page numbers give the nearest page):
+    two queries, a COUNT and the page, whatever the number of shops and depots."""
+    paginator = Paginator(places_near(latitude=latitude, longitude=longitude), per_page)
+    page = paginator.get_page(page_number)
+    page.object_list = [
+        NearbyPlace(
+            type=row[0],
+            pk=row[1],
+            name=row[2],
+            address=row[3],
+            postcode=row[4],
+            city=row[5],
+            latitude=float(row[6]),
+            longitude=float(row[7]),
+            organisation_name=row[8],
+            organisation_kind=row[9],
+            distance_km=row[10],
+        )
+        for row in page.object_list
+    ]
+    return page

