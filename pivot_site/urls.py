@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from offers import public_views as offer_views
 from shops import views as shops_views
 
 urlpatterns = [
@@ -23,6 +24,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("boutiques-pres-de-chez-moi/", shops_views.shops_near, name="shops_near"),
+    path("offres/<int:pk>/", offer_views.offer_detail, name="offer_detail"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
