@@ -1,9 +1,10 @@
 """Reads of the catalogue that carry rules: what is on sale, to whom, and for how much."""
 
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, Value
 from django.db.models.functions import Round
 from django.utils import timezone
 
@@ -149,3 +150,158 @@ def offer_search(queryset, *, text: str):
             word_condition |= Q(**{f"{field}__iregex": pattern})
         condition &= word_condition
     return queryset.filter(condition)
+
+
+# --- The public offer page ------------------------------------------------------------------------
+
+# Renditions templates/offers/offer_detail.html asks for; keep both in step.
+OFFER_PAGE_PHOTO_FILTERS = ("width-480", "width-800", "width-1200")
+OFFER_PAGE_THUMBNAIL_FILTER = "fill-160x120"
+# A network product is held by many shops: show the nearest ones only.
+OFFER_PAGE_NETWORK_ROWS = 200
+OFFER_PAGE_NETWORK_SHOPS = 10
+
+
+def customer_is_professional(*, user, organisation_id: int) -> bool:
+    """Whether ``user`` is a member of the organisation in a professional customer category (prices excl. tax)."""
+    from shops.models import CustomerCategory
+
+    if not (user and user.is_authenticated):
+        return False
+    return CustomerCategory.objects.filter(
+        organisation_id=organisation_id,
+        is_professional=True,
+        members__user=user,
+        members__organisation_id=organisation_id,
+    ).exists()
+
+
+def _size_key(size: str):
+    """Sizes in their natural order: numbers first by value ("38", "38.5", "41"), then the others."""
+    try:
+        return (0, float(size.replace(",", ".")), size)
+    except ValueError:
+        return (1, 0.0, size)
+
+
+def offer_network_availability(*, offer, latitude=None, longitude=None) -> list[dict]:
+    """For a product of a shared catalogue: the shops holding the same model (brand and model code) in
+    stock, each with its sizes, nearest first (from the given point, else from the offer's shop).
+
+    One query whatever the number of shops and sizes. Each shop is a dict with ``shop_id``, ``name``,
+    ``postcode``, ``city``, ``distance_km`` (None without coordinates) and ``sizes`` (dicts with
+    ``offer_id``, ``size``, ``stock`` — None for unlimited — and ``current``).
+    """
+    from shops.selectors import order_by_distance
+
+    product = offer.product
+    if product.organisation_id is not None or not product.model_code:
+        return []
+    if latitude is None or longitude is None:
+        shop = offer.shop
+        if shop is not None and shop.latitude is not None and shop.longitude is not None:
+            latitude, longitude = shop.latitude, shop.longitude
+    queryset = (
+        offer_list_public()
+        .filter(
+            available_now_condition(),
+            shop__isnull=False,
+            product__organisation__isnull=True,
+            product__model_code=product.model_code,
+            product__brand=product.brand,
+        )
+        .exclude(pk=offer.pk)
+    )
+    if latitude is not None and longitude is not None:
+        queryset = order_by_distance(queryset, latitude=latitude, longitude=longitude, prefix="shop__")
+    else:
+        queryset = queryset.annotate(distance_km=Value(None, output_field=DecimalField())).order_by("shop__name", "pk")
+    rows = queryset.values_list(
+        "pk",
+        "product__size",
+        "unlimited_stock",
+        "stock_on_hand",
+        "stock_allocated",
+        "shop_id",
+        "shop__name",
+        "shop__postcode",
+        "shop__city",
+        "distance_km",
+    )[:OFFER_PAGE_NETWORK_ROWS]
+    shops: dict[int, dict] = {}
+    for pk, size, unlimited, on_hand, allocated, shop_id, name, postcode, city, distance in rows:
+        if shop_id not in shops:
+            if len(shops) >= OFFER_PAGE_NETWORK_SHOPS:
+                continue
+            shops[shop_id] = {
+                "shop_id": shop_id,
+                "name": name,
+                "postcode": postcode,
+                "city": city,
+                "distance_km": distance,
+                "sizes": [],
+            }
+        shops[shop_id]["sizes"].append(
+            {"offer_id": pk, "size": size, "stock": None if unlimited else on_hand - allocated}
+        )
+    for shop in shops.values():
+        shop["sizes"].sort(key=lambda row: _size_key(row["size"]))
+    return list(shops.values())
+
+
+@dataclass
+class OfferPage:
+    offer: Offer
+    photos: list
+    impact: object  # offers.impact.Impact | None
+    prices_excl_tax: bool
+    is_network_product: bool
+    network_shops: list  # offer_network_availability(): shops with their sizes, nearest first
+
+    @property
+    def product(self):
+        return self.offer.product
+
+
+def offer_page(*, pk: int, user=None, latitude=None, longitude=None) -> OfferPage | None:
+    """What the public page of an offer shows, or None when it is not public (unknown, draft, archived,
+    inactive organisation or shop).
+
+    A constant number of queries whatever the number of photos and of shops holding a network product:
+    the offer with its product, category, producer, shop and shop page; photos; their renditions; the
+    category chain when the impact factor is inherited; the network's shops; the professional check.
+    """
+    from wagtail.images import get_image_model
+
+    from .impact import product_impact
+    from .models import ProductImage
+
+    renditions = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec__in=[*OFFER_PAGE_PHOTO_FILTERS, OFFER_PAGE_THUMBNAIL_FILTER])
+    )
+    offer = (
+        offer_list_public()
+        .select_related("shop__page")
+        .prefetch_related(
+            Prefetch("product__images", queryset=ProductImage.objects.select_related("image")),
+            Prefetch("product__images__image__renditions", queryset=renditions),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if offer is None:
+        return None
+    product = offer.product
+    is_network_product = product.organisation_id is None and bool(product.model_code)
+    return OfferPage(
+        offer=offer,
+        photos=list(product.images.all()),
+        impact=product_impact(product=product),
+        prices_excl_tax=customer_is_professional(user=user, organisation_id=offer.organisation_id),
+        is_network_product=is_network_product,
+        network_shops=offer_network_availability(offer=offer, latitude=latitude, longitude=longitude)
+        if is_network_product
+        else [],
+    )
