@@ -1,12 +1,17 @@
+import time
+
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from pivot_site.validators import validate_hex_colour
 
@@ -20,7 +25,7 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ShopPage", "cms.ContentPage"]
+    subpage_types = ["cms.ShopPage", "cms.ContentPage", "cms.CatalogPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -72,7 +77,7 @@ class ShopPage(Page):
         FieldPanel("body"),
     ]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = []
+    subpage_types = ["cms.CatalogPage"]
     is_creatable = False
 
     class Meta:
@@ -143,3 +148,113 @@ class ContentPage(Page):
 
     class Meta:
         verbose_name = _("content page")
+
+
+_MISSING = object()
+_main_catalogue_url: dict = {}
+
+
+class CatalogPage(Page):
+    """The faceted catalogue: the whole platform's under the home page, one shop's under its ShopPage."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+    shop = models.ForeignKey(
+        "shops.Shop",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("shop"),
+        help_text=_("Set from the shop page it sits in; empty for the platform's catalogue."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = ["cms.HomePage", "cms.ShopPage"]
+    subpage_types = []
+
+    PER_PAGE = 24
+    MAIN_URL_TTL = 60
+    OFFER_PHOTO_FILTER = "fill-320x240"
+    PARTIAL_TEMPLATE = "cms/includes/catalog_results.html"
+
+    class Meta:
+        verbose_name = _("catalogue page")
+
+    @classmethod
+    def main_url(cls, request=None):
+        """URL of the platform's catalogue (the shallowest live CatalogPage), or None.
+
+        Shown in every page's menu, so it is remembered for ``MAIN_URL_TTL`` seconds by each process and
+        forgotten at once when a catalogue page is saved, published, unpublished or deleted here.
+        """
+        now = time.monotonic()
+        cached = _main_catalogue_url.get("value", _MISSING)
+        if cached is not _MISSING and now - _main_catalogue_url["at"] < cls.MAIN_URL_TTL:
+            return cached
+        page = cls.objects.live().order_by("depth", "path").only("id", "path", "url_path").first()
+        url = page.get_url(request) if page else None
+        _main_catalogue_url.update(value=url, at=now)
+        return url
+
+    @staticmethod
+    def forget_main_url(**kwargs):
+        _main_catalogue_url.clear()
+
+    def get_template(self, request, *args, **kwargs):
+        if request.GET.get("partial") == "1" or request.headers.get("X-Requested-With") == "XMLHttpRequest":
+            return self.PARTIAL_TEMPLATE
+        return super().get_template(request, *args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        # Remember the shop of the ShopPage this catalogue sits in, so that a visit needs no lookup.
+        if self.path:
+            parent_path = self.path[: -self.steplen]
+            self.shop_id = ShopPage.objects.filter(path=parent_path).values_list("shop_id", flat=True).first()
+        return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from offers.filters import CatalogFilter
+        from offers.selectors import category_counts, offer_list_public, shop_counts, with_photos, with_price_incl_tax
+
+        context = super().get_context(request, *args, **kwargs)
+        shop_id = self.shop_id
+        offers = with_price_incl_tax(offer_list_public())
+        if shop_id:
+            offers = offers.filter(shop=shop_id)
+        data = request.GET.copy()
+        data.pop("page", None)
+        data.pop("partial", None)
+        filterset = CatalogFilter(data, queryset=offers, request=request)
+        results = with_photos(filterset.qs, rendition_filter=self.OFFER_PHOTO_FILTER)
+        page_obj = Paginator(results, self.PER_PAGE).get_page(request.GET.get("page"))
+        query = data.copy()
+        for name in list(query):
+            if not any(value.strip() for value in query.getlist(name)):
+                del query[name]
+        context.update(
+            filterset=filterset,
+            form=filterset.form,
+            page_obj=page_obj,
+            offers=page_obj.object_list,
+            place=filterset.place,
+            shop_id=shop_id,
+            query_string=query.urlencode(),
+            requested_page=request.GET.get("page"),
+            offer_photo_filter=self.OFFER_PHOTO_FILTER,
+        )
+        if context["requested_page"] not in (None, "", str(page_obj.number)):
+            context["page_message"] = True
+        if self.get_template(request) != self.PARTIAL_TEMPLATE:
+            context["category_tree"] = category_counts(filterset.qs_without("category"))
+            context["shop_facets"] = [] if shop_id else shop_counts(filterset.qs_without("shop"))
+            context["selected_category"] = filterset.form.cleaned_data.get("category")
+        return context
+
+
+post_save.connect(CatalogPage.forget_main_url, sender=CatalogPage, dispatch_uid="catalogue_url_saved")
+post_delete.connect(CatalogPage.forget_main_url, sender=CatalogPage, dispatch_uid="catalogue_url_deleted")
+page_unpublished.connect(CatalogPage.forget_main_url, sender=CatalogPage, dispatch_uid="catalogue_url_unpublished")
+# Moving or renaming any ancestor changes the catalogue's URL.
+post_page_move.connect(CatalogPage.forget_main_url, dispatch_uid="catalogue_url_moved")
+page_published.connect(CatalogPage.forget_main_url, dispatch_uid="catalogue_url_ancestor_published")

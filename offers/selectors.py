@@ -1,12 +1,14 @@
 """Reads of the catalogue that carry rules: what is on sale, to whom, and for how much."""
 
+import dataclasses
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Prefetch, Q, Value
 from django.db.models.functions import Round
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shops.permissions import scope_queryset
 
@@ -78,6 +80,11 @@ def offers_in_category_id(queryset, *, category_id: int):
     ``path`` lists ancestor ids ("3/7/"), so a subtree is one indexed prefix match.
     """
     path = ProductCategory.objects.filter(pk=category_id).values_list("path", flat=True).first()
+    return offers_in_category_path(queryset, path=path)
+
+
+def offers_in_category_path(queryset, *, path: str | None):
+    """Offers in the category whose ``path`` is given, subcategories included; none without a path."""
     if not path:
         return queryset.none()
     return queryset.filter(product__category__path__startswith=path)
@@ -150,6 +157,137 @@ def offer_search(queryset, *, text: str):
             word_condition |= Q(**{f"{field}__iregex": pattern})
         condition &= word_condition
     return queryset.filter(condition)
+
+
+# --- catalogue page -------------------------------------------------------------------------------
+
+OFFER_SORTS = {
+    "newest": _("Newest first"),
+    "price": _("Price: low to high"),
+    "-price": _("Price: high to low"),
+    "distance": _("Distance (with a place)"),
+}
+
+
+def offers_within(queryset, *, latitude: float, longitude: float, radius_km=None):
+    """Annotate ``distance_km`` (from the offer's shop) and keep the offers within ``radius_km`` if given."""
+    from shops.selectors import distance_km_expression
+
+    queryset = queryset.annotate(
+        distance_km=distance_km_expression(latitude=latitude, longitude=longitude, prefix="shop__")
+    )
+    if radius_km is not None:
+        queryset = queryset.filter(distance_km__lte=float(radius_km))
+    return queryset
+
+
+def offer_sort(queryset, *, sort: str, has_place: bool = False):
+    """Order by ``sort`` (a key of OFFER_SORTS); distance needs ``offers_within`` first, else newest."""
+    if sort == "price":
+        return queryset.order_by("price_incl_tax_sql", "-pk")
+    if sort == "-price":
+        return queryset.order_by("-price_incl_tax_sql", "-pk")
+    if sort == "distance" and has_place:
+        return queryset.order_by(F("distance_km").asc(nulls_last=True), "-pk")
+    return queryset.order_by("-created_at", "-pk")
+
+
+@dataclass
+class CategoryCount:
+    category: ProductCategory
+    count: int
+    children: list = dataclasses.field(default_factory=list)
+
+
+def category_counts(queryset, *, categories=None):
+    """Offers of ``queryset`` per top-level category and per child, as a tree of CategoryCount.
+
+    One aggregate query (offers per leaf path) plus the category names; ancestors get the sum of their
+    subtree since a path lists every ancestor id.
+    """
+    per_path = queryset.order_by().values_list("product__category__path").annotate(n=Count("pk"))
+    totals: dict[int, int] = {}
+    for path, n in per_path:
+        for ancestor in (path or "").strip("/").split("/")[:2]:
+            if ancestor:
+                totals[int(ancestor)] = totals.get(int(ancestor), 0) + n
+    if categories is None:
+        categories = ProductCategory.objects.filter(pk__in=totals)
+    by_id = {category.pk: category for category in categories if category.pk in totals}
+    roots = {}
+    for category in sorted(by_id.values(), key=lambda c: c.name.casefold()):
+        if category.depth == 0:
+            roots[category.pk] = CategoryCount(category, totals[category.pk])
+    for category in sorted(by_id.values(), key=lambda c: c.name.casefold()):
+        if category.depth == 1 and category.parent_id in roots:
+            roots[category.parent_id].children.append(CategoryCount(category, totals[category.pk]))
+    return list(roots.values())
+
+
+def shop_counts(queryset, *, limit: int = 50):
+    """(shop id, name, city, offers) of the shops holding the most offers of ``queryset``: one query."""
+    return list(
+        queryset.filter(shop__isnull=False)
+        .order_by()
+        .values_list("shop", "shop__name", "shop__city")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "shop__name")[:limit]
+    )
+
+
+def with_photos(queryset, *, rendition_filter: str):
+    """Prefetch each offer's photos and their ``rendition_filter`` renditions: two queries for any number."""
+    from wagtail.images import get_image_model
+
+    from .models import ProductImage
+
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=rendition_filter)
+    return queryset.prefetch_related(
+        Prefetch("product__images", queryset=ProductImage.objects.select_related("image")),
+        Prefetch("product__images__image__renditions", queryset=renditions),
+    )
+
+
+AUTOCOMPLETE_MIN_LENGTH = 2
+AUTOCOMPLETE_MAX_LENGTH = 100
+AUTOCOMPLETE_LIMIT = 10
+AUTOCOMPLETE_CATEGORIES = 4
+
+
+def _name_condition(field_name: str, text: str):
+    condition = Q()
+    for word in text.split()[:SEARCH_MAX_WORDS]:
+        pattern = accent_insensitive_pattern(word)
+        if pattern:
+            condition &= Q(**{f"{field_name}__iregex": pattern})
+    return condition
+
+
+def offer_autocomplete(queryset, *, text: str, limit: int = AUTOCOMPLETE_LIMIT):
+    """Up to ``limit`` suggestions for ``text``: categories first (at most 4), then product names.
+
+    Returns dicts ``{"label", "kind", "pk"}``; pk is a category's id or the newest offer of that name.
+    Two queries. Short text gives nothing.
+    """
+    text = " ".join(text.split())
+    if len(text) < AUTOCOMPLETE_MIN_LENGTH:
+        return []
+    categories = list(
+        ProductCategory.objects.filter(_name_condition("name", text))
+        .filter(Q(organisation__isnull=True) | Q(organisation__active=True))
+        .order_by("path")
+        .values_list("pk", "name")[:AUTOCOMPLETE_CATEGORIES]
+    )
+    products = list(
+        queryset.filter(_name_condition("product__name", text))
+        .order_by()
+        .values_list("product__name")
+        .annotate(newest=Max("pk"))
+        .order_by("product__name")[: limit - len(categories)]
+    )
+    return [{"label": name, "kind": "category", "pk": pk} for pk, name in categories] + [
+        {"label": name, "kind": "product", "pk": pk} for name, pk in products
+    ]
 
 
 # --- The public offer page ------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from cms.models import HomePage, ShopPage
+from cms.models import CatalogPage, HomePage, ShopPage
 from offers import services as offer_services
 from offers.choices import OfferStatus, SaleMode, Unit
 from offers.models import Offer, Producer, Product, ProductCategory, ProductImage
@@ -99,6 +99,7 @@ class DemoLoader:
             self.build_garden,
             self.build_branding,
             self.build_home_page,
+            self.build_catalogue_page,
         ]
         if self.scale > 1:
             steps.append(self.scale_up)
@@ -667,6 +668,15 @@ class DemoLoader:
         home.intro = data.HOME_INTRO
         home.save_revision(user=self.actor, log_action=True).publish(user=self.actor)
         self.created["home page introduction"] += 1
+
+    def build_catalogue_page(self):
+        """The platform's catalogue under the home page, once."""
+        home = HomePage.objects.first()
+        if home is None or CatalogPage.objects.child_of(home).filter(slug="catalogue").exists():
+            return
+        page = home.add_child(instance=CatalogPage(title="Catalogue", slug="catalogue", live=False))
+        page.save_revision(user=self.actor, log_action=True).publish(user=self.actor)
+        self.created["catalogue page"] += 1
 
     # ---------------------------------------------------------------------------------------------------
     # Benchmark volume

@@ -11,5 +11,17 @@ def phone_display(value):
         number = phonenumbers.parse(value, "FR")
     except phonenumbers.NumberParseException:
         return value
-    style = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 33 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 33
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(number, style)
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_url(context):
+    """URL of the platform's catalogue page for the menu, or "" when there is none (remembered, see main_url)."""
+    from cms.models import CatalogPage
+
+    return CatalogPage.main_url(context.get("request")) or ""
