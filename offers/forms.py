@@ -30,7 +30,11 @@ class OfferForm(ScopedModelForm):
     """Either price may be typed: the other is derived by the pricing service."""
 
     price_incl_tax = forms.DecimalField(
-        label=_("Price incl. tax"), required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2,
+        label=_("Price incl. tax"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
         help_text=_("Type this price or the one excluding tax; the other is computed."),
     )
 
@@ -77,5 +81,3 @@ class OfferForm(ScopedModelForm):
             allowed_depots=self.cleaned_data.get("allowed_depots"),
             actor=self.user,
         )
-
-

@@ -20,9 +20,17 @@ def french():
 
 def offer_data(product, organisation, **overrides):
     data = {
-        "product": product.pk, "status": "published", "organisation": organisation.pk, "shop": "",
-        "price_excl_tax": "", "price_incl_tax": "", "vat_rate": "5.50", "stock_on_hand": "3",
-        "case_size": "1", "minimum_cases": "1", "sale_mode": "one_off",
+        "product": product.pk,
+        "status": "published",
+        "organisation": organisation.pk,
+        "shop": "",
+        "price_excl_tax": "",
+        "price_incl_tax": "",
+        "vat_rate": "5.50",
+        "stock_on_hand": "3",
+        "case_size": "1",
+        "minimum_cases": "1",
+        "sale_mode": "one_off",
     }
     return {**data, **overrides}
 
@@ -44,7 +52,9 @@ def test_price_typed_excluding_tax_wins_on_edit(client, staff_a, org_a):
     client.force_login(staff_a)
     form = client.get(reverse("offer:edit", args=[offer.pk])).context["form"]
     assert form.initial["price_incl_tax"] == Decimal("12.00")
-    data = offer_data(offer.product, org_a, shop=offer.shop.pk, price_excl_tax="20", price_incl_tax="12", vat_rate="20.00")
+    data = offer_data(
+        offer.product, org_a, shop=offer.shop.pk, price_excl_tax="20", price_incl_tax="12", vat_rate="20.00"
+    )
     response = client.post(reverse("offer:edit", args=[offer.pk]), data)
     assert response.status_code == 302
     offer.refresh_from_db()
@@ -85,18 +95,31 @@ def test_duplicate_offer_after_confirmation(client, staff_a, org_a):
 
 
 def shop_data(organisation, periods):
-    return nested_form_data({
-        "name": "Boutique du Marché", "organisation": organisation.pk, "slug": "", "address": "3 place du Marché",
-        "postcode": "93100", "city": "Montreuil", "latitude": "48.8614", "longitude": "2.4416", "phone": "01 48 70 00 00",
-        "email": "", "active": "on",
-        "opening_hours": inline_formset(periods),
-    })
+    return nested_form_data(
+        {
+            "name": "Boutique du Marché",
+            "organisation": organisation.pk,
+            "slug": "",
+            "address": "3 place du Marché",
+            "postcode": "93100",
+            "city": "Montreuil",
+            "latitude": "48.8614",
+            "longitude": "2.4416",
+            "phone": "01 48 70 00 00",
+            "email": "",
+            "active": "on",
+            "opening_hours": inline_formset(periods),
+        }
+    )
 
 
 @pytest.mark.django_db
 def test_shop_with_structured_opening_hours_gets_its_page(client, staff_a, org_a):
     client.force_login(staff_a)
-    periods = [{"weekday": "5", "opens": "10:00", "closes": "13:00"}, {"weekday": "5", "opens": "14:00", "closes": "18:00"}]
+    periods = [
+        {"weekday": "5", "opens": "10:00", "closes": "13:00"},
+        {"weekday": "5", "opens": "14:00", "closes": "18:00"},
+    ]
     response = client.post(reverse("shop:add"), shop_data(org_a, periods))
     assert response.status_code == 302, response.context["form"].errors
     shop = Shop.objects.get(name="Boutique du Marché")
@@ -108,7 +131,10 @@ def test_shop_with_structured_opening_hours_gets_its_page(client, staff_a, org_a
 @pytest.mark.django_db
 def test_overlapping_opening_hours_are_refused(client, staff_a, org_a):
     client.force_login(staff_a)
-    periods = [{"weekday": "0", "opens": "09:00", "closes": "13:00"}, {"weekday": "0", "opens": "12:00", "closes": "18:00"}]
+    periods = [
+        {"weekday": "0", "opens": "09:00", "closes": "13:00"},
+        {"weekday": "0", "opens": "12:00", "closes": "18:00"},
+    ]
     response = client.post(reverse("shop:add"), shop_data(org_a, periods))
     assert response.status_code == 200
     assert "se chevauchent" in str(response.context["form"].non_field_errors())
@@ -126,14 +152,26 @@ def test_bad_phone_and_postcode_are_named_in_french(client, staff_a, org_a):
 
 
 def depot_data(organisation, closures, **overrides):
-    return nested_form_data({
-        "name": "Dépôt de la Gare", "organisation": organisation.pk, "shop": "", "address": "", "postcode": "93100",
-        "city": "Montreuil", "latitude": "", "longitude": "", "delivery_fee": "1,50", "capacity": "",
-        "public_note": "", "access_code": "", "active": "on",
-        "pickup_slots": inline_formset([]),
-        "closures": inline_formset(closures),
-        **overrides,
-    })
+    return nested_form_data(
+        {
+            "name": "Dépôt de la Gare",
+            "organisation": organisation.pk,
+            "shop": "",
+            "address": "",
+            "postcode": "93100",
+            "city": "Montreuil",
+            "latitude": "",
+            "longitude": "",
+            "delivery_fee": "1,50",
+            "capacity": "",
+            "public_note": "",
+            "access_code": "",
+            "active": "on",
+            "pickup_slots": inline_formset([]),
+            "closures": inline_formset(closures),
+            **overrides,
+        }
+    )
 
 
 @pytest.mark.django_db
@@ -209,7 +247,9 @@ def test_saving_an_untouched_offer_keeps_its_stored_price(client, staff_a, org_a
     client.force_login(staff_a)
     form = client.get(reverse("offer:edit", args=[offer.pk])).context["form"]
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update({"price_excl_tax": "146,67", "price_incl_tax": "176,00", "reserved_categories": [], "allowed_depots": []})
+    data.update(
+        {"price_excl_tax": "146,67", "price_incl_tax": "176,00", "reserved_categories": [], "allowed_depots": []}
+    )
     response = client.post(reverse("offer:edit", args=[offer.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
     offer.refresh_from_db()

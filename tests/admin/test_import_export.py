@@ -36,7 +36,9 @@ def test_every_table_has_import_and_export(client, staff_a, table):
 def test_call_for_volunteers_export_follows_the_filters(client, staff_a, org_a, org_b):
     gardening = VolunteerDomain.objects.get(code="gardening")
     schools = factories.CustomerCategoryFactory(organisation=org_a, name="Cantine scolaire")
-    factories.MemberFactory(organisation=org_a, last_name="Jardinière", volunteer="yes", volunteer_domains=[gardening], categories=[schools])
+    factories.MemberFactory(
+        organisation=org_a, last_name="Jardinière", volunteer="yes", volunteer_domains=[gardening], categories=[schools]
+    )
     factories.MemberFactory(organisation=org_a, last_name="Bricoleur", volunteer="maybe")
     factories.MemberFactory(organisation=org_a, last_name="Absente", volunteer="no")
     factories.MemberFactory(organisation=org_b, last_name="Voisine", volunteer="yes", volunteer_domains=[gardening])

@@ -11,7 +11,9 @@ from tests import factories
 def test_platform_admin_gives_and_removes_a_staff_role(client, admin_user, org_a):
     newcomer = factories.UserFactory(username="nouvelle")
     client.force_login(admin_user)
-    response = client.post(reverse("staffmembership:add"), {"user": newcomer.pk, "organisation": org_a.pk, "role": "staff"})
+    response = client.post(
+        reverse("staffmembership:add"), {"user": newcomer.pk, "organisation": org_a.pk, "role": "staff"}
+    )
     assert response.status_code == 302
     assert set(newcomer.groups.values_list("name", flat=True)) == {ORGANISATION_STAFF_GROUP, org_a.staff_group.name}
 

@@ -13,7 +13,9 @@ def world(organisation, label):
     shop = factories.ShopFactory(organisation=organisation, name=f"Boutique {label}")
     category = factories.ProductCategoryFactory(organisation=organisation, name=f"Rayon {label}")
     producer = factories.ProducerFactory(organisation=organisation, name=f"Producteur {label}")
-    product = factories.ProductFactory(organisation=organisation, category=category, producer=producer, name=f"Produit {label}")
+    product = factories.ProductFactory(
+        organisation=organisation, category=category, producer=producer, name=f"Produit {label}"
+    )
     return {
         "organisation": organisation,
         "shop": shop,
@@ -27,7 +29,17 @@ def world(organisation, label):
     }
 
 
-TABLES = ["organisation", "shop", "depot", "customercategory", "member", "producer", "productcategory", "product", "offer"]
+TABLES = [
+    "organisation",
+    "shop",
+    "depot",
+    "customercategory",
+    "member",
+    "producer",
+    "productcategory",
+    "product",
+    "offer",
+]
 
 
 def refused(response):
@@ -99,9 +111,16 @@ def test_staff_cannot_link_another_organisations_objects(client, staff_a, worlds
     response = client.post(
         reverse("offer:add"),
         {
-            "product": mine["product"].pk, "status": "draft", "organisation": mine["organisation"].pk,
-            "shop": theirs["shop"].pk, "price_excl_tax": "10", "vat_rate": "20.00", "stock_on_hand": "1",
-            "case_size": "1", "minimum_cases": "1", "sale_mode": "one_off",
+            "product": mine["product"].pk,
+            "status": "draft",
+            "organisation": mine["organisation"].pk,
+            "shop": theirs["shop"].pk,
+            "price_excl_tax": "10",
+            "vat_rate": "20.00",
+            "stock_on_hand": "1",
+            "case_size": "1",
+            "minimum_cases": "1",
+            "sale_mode": "one_off",
         },
     )
     assert response.status_code == 200
