@@ -3,8 +3,23 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+class SerialLiveServer(WSGIServer):
+    """One request at a time. The SQLite test database is in memory and Django shares its single
+    connection with the live server; Chromium's parallel requests (live search and autocomplete
+    together) on threads of their own could use that connection at once and hang. A non-threaded
+    server answers with "Connection: close", so queued requests are never starved."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialLiveServer
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
