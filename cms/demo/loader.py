@@ -809,25 +809,7 @@ class DemoLoader:
                 reference = f"{item['reference']}-{round_}"
                 if reference in existing:
                     continue
-                product = Product(
-                    organisation=organisation,
-                    name=source.name,
-                    description=source.description,
-                    category=source.category,
-                    unit=source.unit,
-                    brand=source.brand,
-                    size=source.size,
-                    colour=source.colour,
-                    material=source.material,
-                    supplier_reference=reference,
-                    is_unique_item=True,
-                    condition=source.condition,
-                    width_cm=source.width_cm,
-                    height_cm=source.height_cm,
-                    depth_cm=source.depth_cm,
-                    weight_kg=source.weight_kg,
-                    provenance=source.provenance,
-                )
+                product = product_copy(source, supplier_reference=reference, gtin="")
                 self.check_product(product)
                 product._demo_item = item
                 product._demo_image = images.get(source.pk)
@@ -871,14 +853,8 @@ class DemoLoader:
                 reference = f"{spec['reference']}-{round_}"
                 if (producer.pk, reference) in base:
                     continue
-                product = Product(
-                    organisation=organisation,
-                    producer=producer,
-                    name=source.name,
-                    description=source.description,
-                    category=source.category,
-                    unit=source.unit,
-                    brand=source.brand,
+                product = product_copy(
+                    source,
                     # In-store numbers (prefix 2) keep the copies' EAN-13 valid and unique.
                     gtin=data.ean13(f"2{round_:03d}{index:08d}") if source.gtin else "",
                     supplier_reference=reference,
@@ -894,7 +870,7 @@ class DemoLoader:
                 organisation=organisation,
                 shop=shop,
                 product=product,
-                price_excl_tax=offer_prices(price_excl_tax=source.price_excl_tax, vat_rate=source.vat_rate)[0],
+                price_excl_tax=source.price_excl_tax,
                 vat_rate=source.vat_rate,
                 unlimited_stock=source.unlimited_stock,
                 stock_on_hand=source.stock_on_hand,
@@ -905,6 +881,16 @@ class DemoLoader:
             self.check_offer(offer)
             offers.append(offer)
         self.bulk_insert(Offer, offers, "offers")
+
+
+def product_copy(source, **changes):
+    """An unsaved copy of a product for the scaled-up data, with the given fields changed."""
+    values = {
+        field.attname: getattr(source, field.attname)
+        for field in Product._meta.concrete_fields
+        if field.attname not in ("id", "created_at", "updated_at")
+    }
+    return Product(**{**values, **changes})
 
 
 # The object's colour in the pictures, from the item's colour name.
