@@ -38,7 +38,7 @@ lint: install
 	$(BIN)/ruff check .
 
 messages: install
-	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles && $(BIN)/python manage.py compilemessages --ignore=.venv
+	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles --ignore=artifacts --ignore=bench --ignore=var --no-obsolete && $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .test-media
+	rm -rf $(VENV) db.sqlite3 media staticfiles .test-media var

@@ -69,7 +69,10 @@ def main():
     cases = [
         ("trivial Django view (baseline)", "/bench/trivial/"),
         ("offers, first page", "/api/v1/offers/"),
-        ("offers, category subtree + price range", f"/api/v1/offers/?category={category.pk}&min_price=20&max_price=120"),
+        (
+            "offers, category subtree + price range",
+            f"/api/v1/offers/?category={category.pk}&min_price=20&max_price=120",
+        ),
         ("offers, text search q=chaussure", "/api/v1/offers/?q=chaussure"),
         ("offers, available now, size 38", "/api/v1/offers/?available_now=true&size=38"),
         ("shops near Montreuil", "/api/v1/shops/?near=48.8614,2.4416"),

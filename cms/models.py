@@ -7,10 +7,12 @@ from django.db.models import Prefetch
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from pivot_site.validators import validate_hex_colour
@@ -22,7 +24,22 @@ class HomePage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("content"))
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    FEATURED_MAX = 12
+    FEATURED_DEFAULT = 6
+    # The rendition templates/cms/home_page.html asks for; keep both in step.
+    LOGO_FILTER = "max-80x80"
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel(
+            "featured_shops",
+            label=_("Featured shops"),
+            max_num=FEATURED_MAX,
+            help_text=_("Shown on the home page in this order; when empty, the shops with the most offers."),
+        ),
+        FieldPanel("body"),
+    ]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.ShopPage", "cms.ContentPage", "cms.CatalogPage"]
@@ -31,11 +48,55 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from shops.selectors import shop_list_public
+        from shops.choices import OrganisationKind
+        from shops.selectors import shop_list_featured
 
         context = super().get_context(request, *args, **kwargs)
-        context["shops"] = shop_list_public()
+        # Read through the cluster so that a preview shows the shops being chosen, not the saved ones.
+        chosen = [item.shop_id for item in self.featured_shops.all()][: self.FEATURED_MAX]
+        shops = shop_list_featured(shop_ids=chosen, default_count=self.FEATURED_DEFAULT)
+        self._load_logos(shops)
+        context["featured_shops"] = shops
+        context["catalogue_url"] = CatalogPage.main_url(request)
+        context["map_kinds"] = OrganisationKind.choices
         return context
+
+    def _load_logos(self, shops):
+        """The shop pages' logos with their renditions in two queries, rather than two per shop."""
+        pages = [shop.page for shop in shops if getattr(shop, "page", None) and shop.page.logo_id]
+        if not pages:
+            return
+        images = get_image_model().objects.filter(pk__in={page.logo_id for page in pages})
+        images = {image.pk: image for image in images.prefetch_renditions(self.LOGO_FILTER)}
+        for page in pages:
+            page.logo = images.get(page.logo_id)
+
+
+class HomePageFeaturedShop(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_shops")
+    shop = models.ForeignKey("shops.Shop", on_delete=models.CASCADE, related_name="featured_on", verbose_name=_("shop"))
+
+    panels = [FieldPanel("shop")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("featured shop")
+        verbose_name_plural = _("featured shops")
+
+
+class ShopPageQuerySet(PageQuerySet):
+    def only(self, *fields):
+        # Partial loads (treebeard's tree delete) have no use for the shop, and Django refuses to defer a
+        # field that select_related traverses.
+        return super(ShopPageQuerySet, self.select_related(None)).only(*fields)
+
+    def defer(self, *fields):
+        return super(ShopPageQuerySet, self.select_related(None)).defer(*fields)
+
+
+class ShopPageManager(PageManager.from_queryset(ShopPageQuerySet)):
+    def get_queryset(self):
+        # Wagtail loads a visited page through its default manager: the shop comes in the same query.
+        return super().get_queryset().select_related("shop")
 
 
 class ShopPage(Page):
@@ -79,6 +140,8 @@ class ShopPage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.CatalogPage"]
     is_creatable = False
+
+    objects = ShopPageManager()
 
     class Meta:
         verbose_name = _("shop page")
@@ -215,7 +278,7 @@ class CatalogPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from offers.filters import CatalogFilter
-        from offers.selectors import category_counts, offer_list_public, shop_counts, with_photos, with_price_incl_tax
+        from offers.selectors import catalogue_facets, offer_list_public, with_photos, with_price_incl_tax
 
         context = super().get_context(request, *args, **kwargs)
         shop_id = self.shop_id
@@ -227,7 +290,22 @@ class CatalogPage(Page):
         data.pop("partial", None)
         filterset = CatalogFilter(data, queryset=offers, request=request)
         results = with_photos(filterset.qs, rendition_filter=self.OFFER_PHOTO_FILTER)
-        page_obj = Paginator(results, self.PER_PAGE).get_page(request.GET.get("page"))
+        paginator = Paginator(results, self.PER_PAGE)
+        full_page = self.get_template(request) != self.PARTIAL_TEMPLATE
+        if full_page:
+            cleaned = filterset.form.cleaned_data
+            facets = catalogue_facets(
+                filterset.qs_without("category", "shop"),
+                category_path=filterset.form.category_path if cleaned.get("category") else None,
+                shop_id=cleaned.get("shop"),
+            )
+            paginator.count = facets.total  # counted with the facets: no COUNT query of its own
+            context.update(
+                category_tree=facets.category_tree,
+                shop_facets=[] if shop_id else facets.shops,
+                selected_category=cleaned.get("category"),
+            )
+        page_obj = paginator.get_page(request.GET.get("page"))
         query = data.copy()
         for name in list(query):
             if not any(value.strip() for value in query.getlist(name)):
@@ -245,10 +323,6 @@ class CatalogPage(Page):
         )
         if context["requested_page"] not in (None, "", str(page_obj.number)):
             context["page_message"] = True
-        if self.get_template(request) != self.PARTIAL_TEMPLATE:
-            context["category_tree"] = category_counts(filterset.qs_without("category"))
-            context["shop_facets"] = [] if shop_id else shop_counts(filterset.qs_without("shop"))
-            context["selected_category"] = filterset.form.cleaned_data.get("category")
         return context
 
 

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
+from pivot_site import page_cache
 from pivot_site.exceptions import DomainError
 from shops.permissions import organisation_ids
 
@@ -153,6 +154,8 @@ def import_job_confirm(*, job: ImportJob, resource_class, actor) -> ImportJob:
             )
         with job.file.open("rb") as stored:
             dataset = read_dataset(stored.read())
+        # Public pages show the imported rows, even those a bulk path writes without a signal.
+        page_cache.invalidate()
         report = import_run(resource_class=resource_class, dataset=dataset, actor=actor, dry_run=False)
         job.status = ImportStatus.DONE if report.ok else ImportStatus.REJECTED
         job.totals, job.errors, job.finished_at = report.totals, report.errors, timezone.now()

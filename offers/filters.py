@@ -170,7 +170,7 @@ class CatalogFilter(OfferFilter):
             )
         return offer_sort(queryset, sort=data.get("sort") or "", has_place=place is not None)
 
-    def qs_without(self, name):
-        """The results as if ``name`` were not given: facet counts show what choosing another value would give."""
+    def qs_without(self, *names):
+        """The results as if ``names`` were not given: facet counts show what choosing another value would give."""
         self.errors  # noqa: B018 - validates the form
-        return self.filter_queryset(self.queryset.all(), skip=(name,))
+        return self.filter_queryset(self.queryset.all(), skip=names)

@@ -1,7 +1,9 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets import AdminDateTimeInput
 
 from shops.viewsets import ScopedModelForm
 
@@ -81,3 +83,10 @@ class OfferForm(ScopedModelForm):
             allowed_depots=self.cleaned_data.get("allowed_depots"),
             actor=self.user,
         )
+
+
+class OfferMarkSoldForm(forms.Form):
+    """How many units left and when; offers.services.offer_mark_sold checks them against the offer."""
+
+    quantity = forms.IntegerField(label=_("Units sold"), min_value=1, initial=1)
+    sold_at = forms.DateTimeField(label=_("Sold on"), widget=AdminDateTimeInput, initial=timezone.now)

@@ -19,13 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.db.models import Count, F, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from .choices import Condition
-from .models import Product, ProductCategory
+from .models import Offer, Product, ProductCategory
 
+PARIS = ZoneInfo("Europe/Paris")
 TENTH = Decimal("0.1")
 ZERO = Decimal("0.0")
 
@@ -153,46 +158,123 @@ def product_impact(*, product: Product) -> Impact | None:
     )
 
 
+def _second_hand_rows(rows: Iterable[dict]) -> list[dict]:
+    return [row for row in rows if is_second_hand(condition=row["condition"], is_unique_item=row["is_unique_item"])]
+
+
+def _sum_rows(rows: Iterable[dict], factors: Mapping[int, CategoryFactors]) -> ImpactTotals:
+    """Totals of second-hand rows, each a group of ``units`` sharing what the rules need (``ROW_FIELDS``)."""
+    co2e_total = waste_total = ZERO
+    items = 0
+    for row in rows:
+        chain = category_chain(category_id=row["category_id"], path=row["category_path"], factors=factors)
+        impact = unit_impact(
+            condition=row["condition"], is_unique_item=row["is_unique_item"], weight_kg=row["weight_kg"], chain=chain
+        )
+        items += row["units"]
+        if impact is None:
+            continue
+        if impact.co2e_kg is not None:
+            co2e_total += impact.co2e_kg * row["units"]
+        if impact.waste_kg is not None:
+            waste_total += impact.waste_kg * row["units"]
+    return ImpactTotals(co2e_kg=round_kg(co2e_total), waste_kg=round_kg(waste_total), items=items)
+
+
+# What the rules need to know of a unit, read from an offer.
+ROW_FIELDS = {
+    "category_id": F("product__category_id"),
+    "category_path": F("product__category__path"),
+    "condition": F("product__condition"),
+    "is_unique_item": F("product__is_unique_item"),
+    "weight_kg": F("product__weight_kg"),
+}
+
+
 def impact_totals(*, offers_queryset) -> ImpactTotals:
     """kg CO2e avoided and kg diverted by one second-hand unit of each offer of ``offers_queryset``.
 
     Two queries whatever the number of offers: offers grouped by what the rules need (category,
     condition, unique item, weight) with a count, then the categories of those groups and their ancestors.
     """
-    groups = list(
-        offers_queryset.order_by()
-        .values(
-            "product__category_id",
-            "product__category__path",
-            "product__condition",
-            "product__is_unique_item",
-            "product__weight_kg",
-        )
-        .annotate(units=Count("pk"))
+    rows = _second_hand_rows(offers_queryset.order_by().values(**ROW_FIELDS).annotate(units=Count("pk")))
+    return _sum_rows(rows, load_factors(row["category_path"] for row in rows))
+
+
+# --- sold units: the impact that really happened --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthImpact:
+    month: date  # the first day of a Europe/Paris calendar month
+    co2e_kg: Decimal
+    waste_kg: Decimal
+    items: int
+
+
+def _offers_marked_sold(*, shop_id, organisation_id, since, until, by_month):
+    """Units of offers marked sold in the admin, grouped by ``ROW_FIELDS`` (and Paris month): one query."""
+    offers = Offer.objects.filter(sold_quantity__gt=0, sold_at__isnull=False)
+    if shop_id is not None:
+        offers = offers.filter(shop_id=shop_id)
+    if organisation_id is not None:
+        offers = offers.filter(organisation_id=organisation_id)
+    if since is not None:
+        offers = offers.filter(sold_at__gte=since)
+    if until is not None:
+        offers = offers.filter(sold_at__lt=until)
+    fields = dict(ROW_FIELDS)
+    if by_month:
+        fields["month"] = TruncMonth("sold_at", tzinfo=PARIS)
+    return list(offers.order_by().values(**fields).annotate(units=Sum("sold_quantity")))
+
+
+def sold_unit_rows(*, shop_id=None, organisation_id=None, since=None, until=None, by_month=False) -> list[dict]:
+    """Second-hand units sold, grouped by what the impact rules need, with ``units`` (and ``month``).
+
+    The one place that says what "sold" means: today the offers marked sold in the admin. Collected order
+    lines (issue 4) become a second source here, with the same row keys; one query per source.
+    """
+    rows = _offers_marked_sold(
+        shop_id=shop_id, organisation_id=organisation_id, since=since, until=until, by_month=by_month
     )
-    groups = [
-        group
-        for group in groups
-        if is_second_hand(condition=group["product__condition"], is_unique_item=group["product__is_unique_item"])
-    ]
-    factors = load_factors(group["product__category__path"] for group in groups)
-    co2e_total = waste_total = ZERO
-    items = 0
-    for group in groups:
-        chain = category_chain(
-            category_id=group["product__category_id"], path=group["product__category__path"], factors=factors
-        )
-        impact = unit_impact(
-            condition=group["product__condition"],
-            is_unique_item=group["product__is_unique_item"],
-            weight_kg=group["product__weight_kg"],
-            chain=chain,
-        )
-        items += group["units"]
-        if impact is None:
-            continue
-        if impact.co2e_kg is not None:
-            co2e_total += impact.co2e_kg * group["units"]
-        if impact.waste_kg is not None:
-            waste_total += impact.waste_kg * group["units"]
-    return ImpactTotals(co2e_kg=round_kg(co2e_total), waste_kg=round_kg(waste_total), items=items)
+    return _second_hand_rows(rows)
+
+
+def impact_summary(*, shop_id=None, organisation_id=None) -> ImpactTotals:
+    """All-time impact of the units sold by a shop, an organisation or the platform (two queries at most)."""
+    rows = sold_unit_rows(shop_id=shop_id, organisation_id=organisation_id)
+    return _sum_rows(rows, load_factors(row["category_path"] for row in rows))
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_start(day: date) -> datetime:
+    return datetime(day.year, day.month, 1, tzinfo=PARIS)
+
+
+def impact_series(*, shop_id=None, organisation_id=None, months=12, now=None) -> list[MonthImpact]:
+    """Impact per Europe/Paris calendar month, the last ``months`` months up to the current one, empty months
+    included (two queries at most, whatever the number of offers)."""
+    today = timezone.localtime(now or timezone.now(), PARIS).date()
+    first = add_months(today.replace(day=1), -(months - 1))
+    rows = sold_unit_rows(
+        shop_id=shop_id,
+        organisation_id=organisation_id,
+        since=month_start(first),
+        until=month_start(add_months(first, months)),
+        by_month=True,
+    )
+    factors = load_factors(row["category_path"] for row in rows)
+    by_month: dict[date, list[dict]] = {}
+    for row in rows:
+        by_month.setdefault(timezone.localtime(row["month"], PARIS).date(), []).append(row)
+    series = []
+    for offset in range(months):
+        month = add_months(first, offset)
+        totals = _sum_rows(by_month.get(month, []), factors)
+        series.append(MonthImpact(month=month, co2e_kg=totals.co2e_kg, waste_kg=totals.waste_kg, items=totals.items))
+    return series

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.search import index
 
 from pivot_site.validators import validate_gtin, validate_phone, validate_postcode
 
@@ -176,7 +177,11 @@ class Product(ClusterableModel):
                 name="product_measures_positive",
             ),
         ]
-        indexes = [models.Index(fields=["supplier_reference"], name="product_supplier_ref_idx")]
+        indexes = [
+            models.Index(fields=["supplier_reference"], name="product_supplier_ref_idx"),
+            # Covers the catalogue's facet counts (offers per category): read without the wide product rows.
+            models.Index(fields=["id", "category"], name="product_category_cover_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -198,7 +203,7 @@ class ProductImage(models.Model):
         return f"{self.product} — {self.image}"
 
 
-class Offer(models.Model):
+class Offer(index.Indexed, models.Model):
     """An organisation selling a product from a shop's stock, at a price, for a period, to an audience."""
 
     organisation = models.ForeignKey(
@@ -245,6 +250,10 @@ class Offer(models.Model):
     minimum_cases = models.PositiveIntegerField(_("minimum cases"), default=1)
     sale_mode = models.CharField(_("sale mode"), max_length=15, choices=SaleMode.choices, default=SaleMode.ONE_OFF)
     status = models.CharField(_("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.DRAFT)
+    # Marked sold in the admin until orders exist (offers.services.offer_mark_sold); 0 units = not sold, so
+    # that impact sums need no NULL handling.
+    sold_at = models.DateTimeField(_("sold on"), null=True, blank=True, editable=False)
+    sold_quantity = models.PositiveIntegerField(_("units sold"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -272,13 +281,25 @@ class Offer(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "organisation"], name="offer_status_org_idx"),
+            # Covers the public listing's filters and the facet counts' joins: one pass over the index
+            # instead of the wide offer rows.
+            models.Index(fields=["status", "organisation", "shop", "product"], name="offer_listing_cover_idx"),
             # Listings show the newest offers first: walking this index avoids sorting the whole catalogue.
             models.Index(fields=["-created_at", "-id"], name="offer_newest_idx"),
+            # Impact pages read sold offers by date.
+            models.Index(fields=["sold_at"], name="offer_sold_at_idx", condition=Q(sold_at__isnull=False)),
         ]
+
+    # One folded field serves the catalogue's search and the autocomplete (see offers/search.py).
+    search_fields = [index.AutocompleteField("search_text")]
 
     def __str__(self):
         return f"{self.product} — {self.organisation}"
+
+    def search_text(self):
+        from .search import offer_search_text
+
+        return offer_search_text(self)
 
     @property
     def price_incl_tax(self):

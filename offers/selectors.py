@@ -1,7 +1,6 @@
 """Reads of the catalogue that carry rules: what is on sale, to whom, and for how much."""
 
 import dataclasses
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,9 +13,7 @@ from shops.permissions import scope_queryset
 
 from .choices import OfferStatus
 from .models import Offer, ProductCategory
-
-SEARCH_MAX_WORDS = 10
-SEARCH_FIELDS = ("product__name", "product__description", "product__brand", "product__category__name")
+from .search import SEARCH_MAX_WORDS, fold, offer_search
 
 
 def offer_base_queryset():
@@ -90,8 +87,8 @@ def offers_in_category_path(queryset, *, path: str | None):
     return queryset.filter(product__category__path__startswith=path)
 
 
-# Accent-insensitive search that runs the same on SQLite and PostgreSQL without an extension:
-# each letter of a word becomes a character class of its accented forms, matched with iregex
+# Accent-insensitive matching of names (autocomplete suggestions; offers/search.py searches the full text)
+# that runs the same on SQLite and PostgreSQL without an extension: each letter of a word becomes a character class of its accented forms, matched with iregex
 # (Python's re on SQLite, ~* on PostgreSQL). Both cases are listed so that it does not depend on
 # the database's locale for case-folding non-ASCII letters.
 _ACCENTED = {
@@ -117,16 +114,9 @@ def _letter_pattern(char: str) -> str:
     return char
 
 
-def _fold(word: str) -> str:
-    """Lower-case ``word`` and strip its accents; ligatures are spelt out (œ → oe)."""
-    word = word.casefold().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(char for char in decomposed if not unicodedata.combining(char) and char.isprintable())
-
-
 def accent_insensitive_pattern(word: str) -> str:
     """A regular expression, valid in Python and PostgreSQL, matching ``word`` whatever its accents."""
-    folded = _fold(word)
+    folded = fold(word)
     parts, index = [], 0
     while index < len(folded):
         pair = folded[index : index + 2]
@@ -138,25 +128,6 @@ def accent_insensitive_pattern(word: str) -> str:
             parts.append(_letter_pattern(folded[index]))
             index += 1
     return "".join(parts)
-
-
-def offer_search(queryset, *, text: str):
-    """Offers matching every word of ``text`` in the product's name, description, brand or category.
-
-    Case- and accent-insensitive substring search; a search engine can replace it later. On PostgreSQL a
-    regular expression costs about what ``icontains`` does (and pg_trgm indexes serve both); on SQLite it
-    runs in Python, about 0.1 s per 10,000 offers.
-    """
-    condition = Q()
-    for word in text.split()[:SEARCH_MAX_WORDS]:
-        pattern = accent_insensitive_pattern(word)
-        if not pattern:
-            continue
-        word_condition = Q()
-        for field in SEARCH_FIELDS:
-            word_condition |= Q(**{f"{field}__iregex": pattern})
-        condition &= word_condition
-    return queryset.filter(condition)
 
 
 # --- catalogue page -------------------------------------------------------------------------------
@@ -171,14 +142,14 @@ OFFER_SORTS = {
 
 def offers_within(queryset, *, latitude: float, longitude: float, radius_km=None):
     """Annotate ``distance_km`` (from the offer's shop) and keep the offers within ``radius_km`` if given."""
-    from shops.selectors import distance_km_expression
+    from shops.selectors import distance_km_expression, shops_within
 
-    queryset = queryset.annotate(
+    if radius_km is not None:
+        nearby = shops_within(latitude=latitude, longitude=longitude, radius_km=radius_km)
+        queryset = queryset.filter(shop__in=nearby.values("pk"))
+    return queryset.annotate(
         distance_km=distance_km_expression(latitude=latitude, longitude=longitude, prefix="shop__")
     )
-    if radius_km is not None:
-        queryset = queryset.filter(distance_km__lte=float(radius_km))
-    return queryset
 
 
 def offer_sort(queryset, *, sort: str, has_place: bool = False):
@@ -199,13 +170,11 @@ class CategoryCount:
     children: list = dataclasses.field(default_factory=list)
 
 
-def category_counts(queryset, *, categories=None):
-    """Offers of ``queryset`` per top-level category and per child, as a tree of CategoryCount.
+def category_tree(per_path, *, categories=None):
+    """A tree of CategoryCount from (category path, offers) pairs: one query for the names.
 
-    One aggregate query (offers per leaf path) plus the category names; ancestors get the sum of their
-    subtree since a path lists every ancestor id.
+    Ancestors get the sum of their subtree since a path lists every ancestor id.
     """
-    per_path = queryset.order_by().values_list("product__category__path").annotate(n=Count("pk"))
     totals: dict[int, int] = {}
     for path, n in per_path:
         for ancestor in (path or "").strip("/").split("/")[:2]:
@@ -224,15 +193,47 @@ def category_counts(queryset, *, categories=None):
     return list(roots.values())
 
 
-def shop_counts(queryset, *, limit: int = 50):
-    """(shop id, name, city, offers) of the shops holding the most offers of ``queryset``: one query."""
-    return list(
-        queryset.filter(shop__isnull=False)
-        .order_by()
-        .values_list("shop", "shop__name", "shop__city")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "shop__name")[:limit]
-    )
+@dataclass
+class CatalogueFacets:
+    total: int  # offers matching every filter
+    category_tree: list  # CategoryCount, as if no category were chosen
+    shops: list  # (shop id, name, city, offers) as if no shop were chosen, most offers first
+
+
+def catalogue_facets(queryset, *, category_path=None, shop_id=None, shop_limit: int = 50) -> CatalogueFacets:
+    """The result count and both facets' counts from ONE grouped pass over ``queryset``, the results
+    without their category and shop filters, plus the names of categories and shops (two small queries).
+
+    Offers are counted per (category path, shop): the selected category is a path prefix and the
+    selected shop an id, so each count is a sum over those rows. On 100,000 offers this replaces three
+    scans (result count, category facet, shop facet) by one.
+    """
+    rows = list(queryset.order_by().values_list("product__category__path", "shop_id").annotate(n=Count("pk")))
+
+    def in_category(path):
+        return category_path is None or (path or "").startswith(category_path)
+
+    total = 0
+    per_path: dict[str, int] = {}
+    per_shop: dict[int, int] = {}
+    for path, row_shop_id, n in rows:
+        if shop_id is None or row_shop_id == shop_id:
+            per_path[path] = per_path.get(path, 0) + n
+            if in_category(path):
+                total += n
+        if row_shop_id is not None and in_category(path):
+            per_shop[row_shop_id] = per_shop.get(row_shop_id, 0) + n
+    top = sorted(per_shop.items(), key=lambda item: (-item[1], item[0]))[:shop_limit]
+    names = {}
+    if top:
+        from shops.models import Shop
+
+        names = {
+            pk: (name, city)
+            for pk, name, city in Shop.objects.filter(pk__in=[pk for pk, _n in top]).values_list("pk", "name", "city")
+        }
+    shops = sorted(((pk, *names[pk], n) for pk, n in top if pk in names), key=lambda row: (-row[3], row[1].casefold()))
+    return CatalogueFacets(total=total, category_tree=category_tree(per_path.items()), shops=shops)
 
 
 def with_photos(queryset, *, rendition_filter: str):
@@ -252,6 +253,7 @@ AUTOCOMPLETE_MIN_LENGTH = 2
 AUTOCOMPLETE_MAX_LENGTH = 100
 AUTOCOMPLETE_LIMIT = 10
 AUTOCOMPLETE_CATEGORIES = 4
+AUTOCOMPLETE_SCAN = 500
 
 
 def _name_condition(field_name: str, text: str):
@@ -278,8 +280,17 @@ def offer_autocomplete(queryset, *, text: str, limit: int = AUTOCOMPLETE_LIMIT):
         .order_by("path")
         .values_list("pk", "name")[:AUTOCOMPLETE_CATEGORIES]
     )
+    # The search index narrows the offers first, so the name's regular expression only runs on matches;
+    # names come from the newest matches only, so that a short prefix matching most of the catalogue
+    # ("cha" for shoes) costs no more than a precise one.
+    newest_matches = (
+        offer_search(queryset, text=text)
+        .filter(_name_condition("product__name", text))
+        .order_by("-pk")
+        .values("pk")[:AUTOCOMPLETE_SCAN]
+    )
     products = list(
-        queryset.filter(_name_condition("product__name", text))
+        Offer.objects.filter(pk__in=newest_matches)
         .order_by()
         .values_list("product__name")
         .annotate(newest=Max("pk"))

@@ -3,19 +3,23 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pivot_site import page_cache
 from pivot_site.validators import normalise_identifier, normalise_phone
+from shops.permissions import can_change
 from shops.services import require_same_organisation
 
 from .choices import OfferStatus, Unit
 from .exceptions import InsufficientStock, InvalidCategory, InvalidOffer
 from .models import Offer, Producer, Product, ProductCategory
 from .pricing import STORED, price_excl_tax_from_incl, price_incl_tax
+from .search import offers_reindex
 
 
 @transaction.atomic
@@ -72,9 +76,12 @@ def product_category_save(*, category: ProductCategory, actor=None) -> ProductCa
         raise InvalidCategory(
             _("A category “%(name)s” already exists at that place.") % {"name": category.name}, field="name"
         )
+    renamed = bool(old_path) and stored[category.pk].name != category.name
     category.path = old_path
     category.full_clean()
     category.save()
+    if renamed:
+        offers_reindex(Offer.objects.filter(product__category=category))
     new_path = f"{parent.path if parent else ''}{category.pk}/"
     if new_path != old_path:
         ProductCategory.objects.filter(pk=category.pk).update(path=new_path)
@@ -108,6 +115,8 @@ def product_save(*, product: Product, actor=None) -> Product:
     product_validate(product=product)
     product.full_clean()
     product.save()
+    # Offers are found by their product's name, brand, category and description.
+    offers_reindex(Offer.objects.filter(product=product))
     return product
 
 
@@ -188,6 +197,7 @@ def offer_duplicate(*, offer: Offer, actor=None) -> Offer:
     copy.status = OfferStatus.DRAFT
     copy.stock_on_hand = 0
     copy.stock_allocated = 0
+    copy.sold_at, copy.sold_quantity = None, 0
     copy.save()
     copy.reserved_categories.set(offer.reserved_categories.all())
     copy.allowed_depots.set(offer.allowed_depots.all())
@@ -226,6 +236,7 @@ def offer_stock_adjust(*, offer: Offer, delta: int, actor=None) -> int:
             on_hand=offer.stock_on_hand,
             allocated=offer.stock_allocated,
         )
+    page_cache.invalidate()  # an UPDATE sends no signal
     return offer.stock_on_hand
 
 
@@ -251,6 +262,7 @@ def offer_stock_set(*, offer: Offer, on_hand: int, actor=None) -> int:
             offer=offer.pk,
             allocated=offer.stock_allocated,
         )
+    page_cache.invalidate()  # an UPDATE sends no signal
     return offer.stock_on_hand
 
 
@@ -269,3 +281,68 @@ def offer_prices(
         excl = price_excl_tax_from_incl(price_incl_tax=Decimal(price_incl_tax_value), vat_rate=vat_rate)
         return excl, price_incl_tax(price_excl_tax=excl, vat_rate=vat_rate)
     raise InvalidOffer(_("Give the price excluding or including tax."), field="price_excl_tax")
+
+
+def _sold_mark_offer(offer: Offer, actor) -> Offer:
+    """The offer's row, locked until commit, after checking that ``actor`` (if any) works for its organisation."""
+    locked = Offer.objects.select_for_update().select_related("product").get(pk=offer.pk)
+    if actor is not None and not can_change(actor, locked):
+        raise PermissionDenied
+    return locked
+
+
+@transaction.atomic
+def offer_mark_sold(*, offer: Offer, quantity: int = 1, sold_at=None, actor=None) -> Offer:
+    """Record that ``quantity`` units of a published offer were sold (until orders exist, the admin says so).
+
+    The units leave the stock on hand; an offer carries one sold mark, so a second sale needs the first one
+    cancelled (``offer_mark_unsold``) and marked again with the total.
+    """
+    now = timezone.now()
+    sold_at = sold_at or now
+    locked = _sold_mark_offer(offer, actor)
+    if locked.status != OfferStatus.PUBLISHED:
+        raise InvalidOffer(_("Only a published offer can be marked sold."), code="offer_not_published", field="status")
+    if locked.sold_quantity:
+        raise InvalidOffer(
+            _("This offer is already marked sold: cancel that mark first."), code="already_sold", offer=locked.pk
+        )
+    if quantity is None or quantity < 1:
+        raise InvalidOffer(_("Sell at least one unit."), field="quantity")
+    if locked.product.is_unique_item and quantity > 1:
+        raise InvalidOffer(_("A unique item is sold once."), field="quantity")
+    if timezone.is_naive(sold_at):
+        sold_at = timezone.make_aware(sold_at)
+    if sold_at > now:
+        raise InvalidOffer(_("The date of the sale cannot be in the future."), field="sold_at")
+    available = locked.stock_available
+    if available is not None and quantity > available:
+        raise InsufficientStock(
+            _("Not enough stock: %(available)s available, %(quantity)s to sell.")
+            % {"available": available, "quantity": quantity},
+            field="quantity",
+            offer=locked.pk,
+            available=available,
+        )
+    if not locked.unlimited_stock:
+        locked.stock_on_hand -= quantity
+    locked.sold_at, locked.sold_quantity = sold_at, quantity
+    locked.save(update_fields=["stock_on_hand", "sold_at", "sold_quantity", "updated_at"])
+    offer.stock_on_hand, offer.sold_at, offer.sold_quantity = locked.stock_on_hand, sold_at, quantity
+    return offer
+
+
+@transaction.atomic
+def offer_mark_unsold(*, offer: Offer, actor=None) -> Offer:
+    """Cancel a sold mark made by mistake: the units go back to the stock on hand (a unique item holds one)."""
+    locked = _sold_mark_offer(offer, actor)
+    if not locked.sold_quantity:
+        raise InvalidOffer(_("This offer is not marked sold."), code="not_sold", offer=locked.pk)
+    if not locked.unlimited_stock:
+        locked.stock_on_hand += locked.sold_quantity
+        if locked.product.is_unique_item:
+            locked.stock_on_hand = min(locked.stock_on_hand, 1)
+    locked.sold_at, locked.sold_quantity = None, 0
+    locked.save(update_fields=["stock_on_hand", "sold_at", "sold_quantity", "updated_at"])
+    offer.stock_on_hand, offer.sold_at, offer.sold_quantity = locked.stock_on_hand, None, 0
+    return offer

@@ -1,19 +1,21 @@
+import django_filters
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
 
 from shops.permissions import can_change
-from shops.viewsets import OrganisationScopedViewSet, ScopedEditView, ScopedIndexView
+from shops.viewsets import OrganisationScopedViewSet, ScopedEditView, ScopedFilterSet, ScopedIndexView
 
+from .choices import OfferStatus
 from .forms import OfferForm, ProducerForm, ProductCategoryForm, ProductForm
 from .models import Offer, Producer, Product, ProductCategory
 from .resources import OfferResource, ProducerResource, ProductCategoryResource, ProductResource
-from .views import OfferDuplicateView
+from .views import OfferDuplicateView, OfferMarkSoldView, OfferMarkUnsoldView
 
 
 class ProducerViewSet(OrganisationScopedViewSet):
@@ -115,7 +117,16 @@ class ProductViewSet(OrganisationScopedViewSet):
     )
 
 
+class OfferFilterSet(ScopedFilterSet):
+    sold = django_filters.BooleanFilter(label=_("Sold"), method="filter_sold")
+
+    def filter_sold(self, queryset, name, value):
+        return queryset.filter(sold_quantity__gt=0) if value else queryset.filter(sold_quantity=0)
+
+
 class OfferIndexView(ScopedIndexView):
+    base_filterset_class = OfferFilterSet
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("product", "organisation", "shop")
 
@@ -130,6 +141,25 @@ class OfferEditView(ScopedEditView):
                     _("Duplicate"), url=reverse("offer:duplicate", args=[self.object.pk]), icon_name="copy", priority=15
                 )
             )
+        if can_change(self.request.user, self.object):
+            if self.object.sold_quantity:
+                buttons.append(
+                    Button(
+                        _("Cancel the sale"),
+                        url=reverse("offer:mark_unsold", args=[self.object.pk]),
+                        icon_name="undo",
+                        priority=20,
+                    )
+                )
+            elif self.object.status == OfferStatus.PUBLISHED:
+                buttons.append(
+                    Button(
+                        _("Mark as sold"),
+                        url=reverse("offer:mark_sold", args=[self.object.pk]),
+                        icon_name="tick",
+                        priority=20,
+                    )
+                )
         return buttons
 
 
@@ -147,6 +177,7 @@ class OfferViewSet(OrganisationScopedViewSet):
         Column("price_incl_tax", label=_("Price incl. tax"), accessor="price_incl_tax"),
         Column("stock_available", label=_("Available"), accessor="stock_available"),
         "status",
+        DateColumn("sold_at", label=_("Sold")),
     ]
     list_filter = ["status", "organisation", "shop", "sale_mode", "vat_rate"]
     search_fields = ["product__name", "product__brand", "product__gtin", "product__supplier_reference"]
@@ -182,7 +213,13 @@ class OfferViewSet(OrganisationScopedViewSet):
         return OfferDuplicateView.as_view(edit_url_name=self.get_url_name("edit"))
 
     def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("duplicate/<int:pk>/", self.duplicate_view, name="duplicate")]
+        edit_url_name = self.get_url_name("edit")
+        return [
+            *super().get_urlpatterns(),
+            path("duplicate/<int:pk>/", self.duplicate_view, name="duplicate"),
+            path("sold/<int:pk>/", OfferMarkSoldView.as_view(edit_url_name=edit_url_name), name="mark_sold"),
+            path("unsold/<int:pk>/", OfferMarkUnsoldView.as_view(edit_url_name=edit_url_name), name="mark_unsold"),
+        ]
 
 
 class CatalogueGroup(ModelViewSetGroup):

@@ -27,7 +27,9 @@ class ShopForm(ScopedModelForm):
 
 class DepotForm(ScopedModelForm):
     access_code = forms.CharField(
-        label=_("New access code"), required=False, widget=forms.PasswordInput(render_value=False),
+        label=_("New access code"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
         help_text=_("Only for a restricted depot. Leave empty to keep the current code."),
     )
 
@@ -38,7 +40,9 @@ class DepotForm(ScopedModelForm):
         services.closures_validate(depot=depot, closures=list(self.formset_instances("closures")))
 
     def service_save(self, instance):
-        return services.depot_save(depot=instance, access_code=self.cleaned_data.get("access_code", ""), actor=self.user)
+        return services.depot_save(
+            depot=instance, access_code=self.cleaned_data.get("access_code", ""), actor=self.user
+        )
 
 
 class CustomerCategoryForm(ScopedModelForm):

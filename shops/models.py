@@ -19,7 +19,11 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(
-        _("slug"), max_length=80, unique=True, blank=True, help_text=_("Web address; made from the name when left empty.")
+        _("slug"),
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text=_("Web address; made from the name when left empty."),
     )
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
@@ -97,7 +101,11 @@ class Shop(Place):
     )
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(
-        _("slug"), max_length=80, unique=True, blank=True, help_text=_("Web address; made from the name when left empty.")
+        _("slug"),
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text=_("Web address; made from the name when left empty."),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)

@@ -1,11 +1,12 @@
 """Reads that carry rules: what the public sees, what staff see, and distances."""
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, F, FloatField, Q, Value, When
+from django.db.models import Case, CharField, Count, F, FloatField, Q, Value, When
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 
 from .choices import OrganisationKind
@@ -21,6 +22,23 @@ def shop_list_public():
 
 def depot_list_public():
     return Depot.objects.filter(active=True, organisation__active=True).select_related("organisation")
+
+
+def shop_list_featured(*, shop_ids, default_count: int = 6):
+    """The public shops of ``shop_ids`` in that order; without any, those with a live page and the most
+    published offers. One query either way."""
+    from offers.choices import OfferStatus
+
+    shops = shop_list_public()
+    if shop_ids:
+        found = {shop.pk: shop for shop in shops.filter(pk__in=shop_ids)}
+        return [found[pk] for pk in dict.fromkeys(shop_ids) if pk in found]
+    published = Count("offers", filter=Q(offers__status=OfferStatus.PUBLISHED))
+    return list(
+        shops.filter(page__live=True)
+        .annotate(published_offers=published)
+        .order_by("-published_offers", "name")[:default_count]
+    )
 
 
 def member_list_visible(*, user):
@@ -49,6 +67,28 @@ def distance_km_expression(*, latitude: float, longitude: float, prefix: str = "
         default=Value(None),
         output_field=FloatField(),
     )
+
+
+def shops_within(*, latitude: float, longitude: float, radius_km: float):
+    """Shops within ``radius_km`` of a point.
+
+    A bounding box on the coordinates comes first, so that the great-circle distance is only computed
+    for the shops inside it; offers filtered on these shops' ids then use their shop index.
+    """
+    latitude, longitude, radius_km = float(latitude), float(longitude), float(radius_km)
+    # 111 km per degree is a little short of a degree of latitude, so the box is a little larger than needed.
+    lat_delta = radius_km / 111.0
+    lon_delta = radius_km / (111.0 * max(math.cos(math.radians(min(abs(latitude) + lat_delta, 89.9))), 0.001))
+    shops = Shop.objects.filter(latitude__range=_degrees_range(latitude, lat_delta))
+    if lon_delta < 180:
+        shops = shops.filter(longitude__range=_degrees_range(longitude, lon_delta))
+    return shops.annotate(distance_km=distance_km_expression(latitude=latitude, longitude=longitude)).filter(
+        distance_km__lte=radius_km
+    )
+
+
+def _degrees_range(centre: float, delta: float) -> tuple[Decimal, Decimal]:
+    return Decimal(f"{centre - delta:.6f}"), Decimal(f"{centre + delta:.6f}")
 
 
 def order_by_distance(queryset, *, latitude: Decimal | float, longitude: Decimal | float, prefix: str = ""):
@@ -164,3 +204,29 @@ def places_near_page(*, latitude: float, longitude: float, page_number=1, per_pa
         for row in page.object_list
     ]
     return page
+
+
+MAP_POINT_FIELDS = ("place_type", "name", "latitude", "longitude", "city", "organisation__kind", "page_id", "page_path")
+
+
+def map_points():
+    """Every active shop and depot with coordinates, as ``MAP_POINT_FIELDS`` rows: one SQL UNION.
+
+    ``page_id``/``page_path`` are the live ShopPage's (a depot's: its shop's), else None.
+    """
+
+    def rows(queryset, place_type, page, live):
+        return (
+            queryset.filter(active=True, organisation__active=True, latitude__isnull=False, longitude__isnull=False)
+            .annotate(
+                place_type=Value(place_type, output_field=CharField()),
+                page_id=Case(When(live, then=F(f"{page}__id")), default=None),
+                page_path=Case(When(live, then=F(f"{page}__url_path")), default=None),
+            )
+            .order_by()
+            .values_list(*MAP_POINT_FIELDS)
+        )
+
+    shops = rows(Shop.objects.all(), "shop", "page", Q(page__live=True))
+    depots = rows(Depot.objects.all(), "depot", "shop__page", Q(shop__page__live=True, shop__active=True))
+    return shops.union(depots, all=True).order_by("place_type", "name")

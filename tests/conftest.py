@@ -13,6 +13,18 @@ def _media_root(tmp_path, settings):
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches: the database is rolled back between tests, caches are not."""
+    from django.core.cache import cache
+
+    from cms.models import CatalogPage
+
+    cache.clear()
+    CatalogPage.forget_main_url()
+    yield
+
+
 @pytest.fixture
 def org_a(db):
     return factories.OrganisationFactory(name="Ressourcerie A", slug="ressourcerie-a")

@@ -2155,6 +2155,16 @@ USERS = [
 ]
 DEMO_USERNAMES = [username for username, *_ in USERS]
 
+# The home page's featured shops, in this order: one of each kind of organisation, then two shoe shops.
+FEATURED_SHOPS = [
+    "la-fabrique-montreuil",
+    "epi-solidaire-guillotiere",
+    "cocagne-deux-rives-ferme",
+    "chaussures-lefevre-paris-11",
+    "le-pas-lyonnais-presquile",
+    "semelles-ouest-nantes",
+]
+
 HOME_INTRO = (
     "<p>PIVOT réunit des <b>ressourceries</b>, des <b>épiceries solidaires</b> et groupements d'achat, "
     "des <b>chausseurs indépendants</b> et des <b>jardins de Cocagne</b> : trouvez une boutique près de chez "

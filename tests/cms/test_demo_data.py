@@ -1,5 +1,6 @@
 """The ``load_demo_data`` command: complete, idempotent, resettable, scalable, and usable (logins, pages)."""
 
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -7,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from stdnum import ean
 from wagtail.images import get_image_model
@@ -116,8 +117,10 @@ def check_ressourcerie_items_are_unique_photographed_and_priced():
         assert product.is_unique_item and product.condition and product.provenance and product.weight_kg
         assert product.category.co2e_per_item_kg is not None  # a seeded category with ADEME factors
         assert product.images.count() == 1
-        assert offer.stock_on_hand == 1 and offer.status == OfferStatus.PUBLISHED
+        assert offer.stock_on_hand == (0 if offer.sold_quantity else 1) and offer.status == OfferStatus.PUBLISHED
         assert offer.price_incl_tax == items[product.supplier_reference]["price_incl_tax"]
+    sold = offers.filter(sold_quantity=1, sold_at__gte=timezone.now() - timedelta(days=366))
+    assert 0 < sold.count() < ITEMS  # the impact pages have a history
     image = offers[0].product.images.get().image
     assert (image.width, image.height) == (480, 360) and image.file_size < 60_000
 
