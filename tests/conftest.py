@@ -25,6 +25,16 @@ def _fresh_caches():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request to /en/ leaves English active in its thread."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def org_a(db):
     return factories.OrganisationFactory(name="Ressourcerie A", slug="ressourcerie-a")
