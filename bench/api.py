@@ -7,32 +7,12 @@ or against DATABASE_URL when set; the demo data is loaded once with load_demo_da
 """
 
 import argparse
-import io
-import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def percentile(samples, fraction):
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def measure(client, url, requests):
-    for _ in range(5):
-        client.get(url)
-    samples = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(samples), percentile(samples, 0.95)
+from bench.common import demo_database, measure  # noqa: E402
 
 
 def main():
@@ -40,31 +20,15 @@ def main():
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
+    demo_database(name="api", scale=args.scale)
 
-    data_dir = ROOT / "bench" / ".data"
-    data_dir.mkdir(exist_ok=True)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{data_dir / f'api-scale-{args.scale}.sqlite3'}")
-    os.environ.setdefault("MEDIA_ROOT", str(data_dir / "media"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "pivot_site.settings.dev"
-
-    import django
-
-    django.setup()
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
 
     from offers.models import Offer, ProductCategory
     from shops.models import Shop
 
-    call_command("migrate", verbosity=0)
-    if Offer.objects.count() < 1000 * args.scale:
-        call_command("load_demo_data", scale=args.scale, stdout=io.StringIO())
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load, as autovacuum would give
-    settings.DEBUG = False
     category = ProductCategory.objects.get(name="Chaussures neuves", organisation=None)
     cases = [
         ("trivial Django view (baseline)", "/bench/trivial/"),

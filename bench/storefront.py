@@ -9,28 +9,12 @@ is switched off for every line but the last, so that the figures are the work of
 """
 
 import argparse
-import io
-import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api import measure, percentile  # noqa: E402
-
-
-def measure_call(function, requests):
-    for _ in range(5):
-        function()
-    samples = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), percentile(samples, 0.95)
+from bench.common import demo_database, measure, measure_call  # noqa: E402
 
 
 def main():
@@ -38,19 +22,9 @@ def main():
     parser.add_argument("--scale", type=int, default=72)
     parser.add_argument("--requests", type=int, default=100)
     args = parser.parse_args()
+    demo_database(name="storefront", scale=args.scale)
 
-    data_dir = ROOT / "bench" / ".data"
-    data_dir.mkdir(exist_ok=True)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{data_dir / f'storefront-scale-{args.scale}.sqlite3'}")
-    os.environ.setdefault("MEDIA_ROOT", str(data_dir / "media"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "pivot_site.settings.dev"
-
-    import django
-
-    django.setup()
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
 
@@ -59,14 +33,6 @@ def main():
     from shops.models import Shop
     from shops.selectors import places_near_page
 
-    call_command("migrate", verbosity=0)
-    if Shop.objects.count() < 14 * args.scale:
-        started = time.monotonic()
-        call_command("load_demo_data", scale=args.scale, stdout=io.StringIO())
-        print(f"demo data loaded in {time.monotonic() - started:.0f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load, as autovacuum would give
-    settings.DEBUG = False
     catalogue = CatalogPage.objects.live().filter(shop__isnull=True).order_by("depth").first().url
     shoes = ProductCategory.objects.get(name="Chaussures neuves", organisation=None)
     montreuil = (48.8614, 2.4416)

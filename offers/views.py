@@ -16,14 +16,10 @@ from .forms import OfferMarkSoldForm
 from .models import Offer
 
 
-class OfferDuplicateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Asks for confirmation, then makes a draft copy through offers.services.offer_duplicate."""
+class OfferActionMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
+    """An admin page acting on one offer the user may reach, with a way back to its edit page."""
 
     model = Offer
-    permission_required = "add"
-    template_name = "offers/offer_duplicate.html"
-    page_title = gettext_lazy("Duplicate this offer")
-    header_icon = "copy"
     edit_url_name = None
 
     def setup(self, request, *args, **kwargs):
@@ -34,6 +30,15 @@ class OfferDuplicateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Temp
     def get_context_data(self, **kwargs):
         cancel_url = reverse(self.edit_url_name, args=[self.object.pk])
         return {**super().get_context_data(**kwargs), "object": self.object, "cancel_url": cancel_url}
+
+
+class OfferDuplicateView(OfferActionMixin, TemplateView):
+    """Asks for confirmation, then makes a draft copy through offers.services.offer_duplicate."""
+
+    permission_required = "add"
+    template_name = "offers/offer_duplicate.html"
+    page_title = gettext_lazy("Duplicate this offer")
+    header_icon = "copy"
 
     def post(self, request, *args, **kwargs):
         copy = services.offer_duplicate(offer=self.object, actor=request.user)
@@ -43,22 +48,11 @@ class OfferDuplicateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Temp
         return redirect(self.edit_url_name, copy.pk)
 
 
-class OfferSoldMarkView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class OfferSoldMarkView(OfferActionMixin, FormView):
     """Marks a published offer sold (or cancels the mark) through offers.services, after a confirmation."""
 
-    model = Offer
     permission_required = "change"
     header_icon = "tick"
-    edit_url_name = None
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        offer = get_object_or_404(Offer.objects.select_related("product", "organisation"), pk=kwargs["pk"])
-        self.object = check_object_access(request.user, offer)
-
-    def get_context_data(self, **kwargs):
-        cancel_url = reverse(self.edit_url_name, args=[self.object.pk])
-        return {**super().get_context_data(**kwargs), "object": self.object, "cancel_url": cancel_url}
 
     def form_valid(self, form):
         try:
