@@ -20,6 +20,14 @@ from pivot_site.validators import validate_hex_colour
 from .blocks import BodyBlock
 
 
+def images_with_renditions(ids, *filter_specs) -> dict:
+    """Images by id with their ``filter_specs`` renditions: two queries, none without ids."""
+    if not ids:
+        return {}
+    images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions(*filter_specs)
+    return {image.pk: image for image in images}
+
+
 class HomePage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("content"))
@@ -64,10 +72,7 @@ class HomePage(Page):
     def _load_logos(self, shops):
         """The shop pages' logos with their renditions in two queries, rather than two per shop."""
         pages = [shop.page for shop in shops if getattr(shop, "page", None) and shop.page.logo_id]
-        if not pages:
-            return
-        images = get_image_model().objects.filter(pk__in={page.logo_id for page in pages})
-        images = {image.pk: image for image in images.prefetch_renditions(self.LOGO_FILTER)}
+        images = images_with_renditions({page.logo_id for page in pages}, self.LOGO_FILTER)
         for page in pages:
             page.logo = images.get(page.logo_id)
 
@@ -190,13 +195,8 @@ class ShopPage(Page):
 
     def _load_branding_images(self):
         """Logo and banner with their renditions in two queries, rather than up to two per image."""
-        ids = [pk for pk in (self.logo_id, self.banner_id) if pk]
-        if not ids:
-            return
-        images = (
-            get_image_model().objects.filter(pk__in=ids).prefetch_renditions(*self.LOGO_FILTERS, *self.BANNER_FILTERS)
-        )
-        images = {image.pk: image for image in images}
+        ids = {pk for pk in (self.logo_id, self.banner_id) if pk}
+        images = images_with_renditions(ids, *self.LOGO_FILTERS, *self.BANNER_FILTERS)
         if self.logo_id in images:
             self.logo = images[self.logo_id]
         if self.banner_id in images:

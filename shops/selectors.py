@@ -160,6 +160,12 @@ NEARBY_FIELDS = (
 )
 
 
+def located_public_places(model):
+    """Active shops or depots (``model``) of active organisations that have coordinates: what a map or a
+    distance can show."""
+    return model.objects.filter(active=True, organisation__active=True, latitude__isnull=False, longitude__isnull=False)
+
+
 def places_near(*, latitude: float, longitude: float):
     """Active shops and depots with coordinates, nearest first, as one SQL UNION of value rows.
 
@@ -168,8 +174,7 @@ def places_near(*, latitude: float, longitude: float):
 
     def rows(queryset, place_type):
         return (
-            queryset.filter(latitude__isnull=False, longitude__isnull=False)
-            .annotate(
+            queryset.annotate(
                 place_type=Value(place_type, output_field=CharField()),
                 distance_km=distance_km_expression(latitude=latitude, longitude=longitude),
             )
@@ -177,8 +182,8 @@ def places_near(*, latitude: float, longitude: float):
             .values_list(*NEARBY_FIELDS)
         )
 
-    shops = rows(Shop.objects.filter(active=True, organisation__active=True), "shop")
-    depots = rows(Depot.objects.filter(active=True, organisation__active=True), "depot")
+    shops = rows(located_public_places(Shop), "shop")
+    depots = rows(located_public_places(Depot), "depot")
     return shops.union(depots, all=True).order_by("distance_km", "place_type", "pk")
 
 
@@ -217,8 +222,7 @@ def map_points():
 
     def rows(queryset, place_type, page, live):
         return (
-            queryset.filter(active=True, organisation__active=True, latitude__isnull=False, longitude__isnull=False)
-            .annotate(
+            queryset.annotate(
                 place_type=Value(place_type, output_field=CharField()),
                 page_id=Case(When(live, then=F(f"{page}__id")), default=None),
                 page_path=Case(When(live, then=F(f"{page}__url_path")), default=None),
@@ -227,6 +231,6 @@ def map_points():
             .values_list(*MAP_POINT_FIELDS)
         )
 
-    shops = rows(Shop.objects.all(), "shop", "page", Q(page__live=True))
-    depots = rows(Depot.objects.all(), "depot", "shop__page", Q(shop__page__live=True, shop__active=True))
+    shops = rows(located_public_places(Shop), "shop", "page", Q(page__live=True))
+    depots = rows(located_public_places(Depot), "depot", "shop__page", Q(shop__page__live=True, shop__active=True))
     return shops.union(depots, all=True).order_by("place_type", "name")
