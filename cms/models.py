@@ -278,18 +278,18 @@ class CatalogPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from offers.filters import CatalogFilter
-        from offers.selectors import catalogue_facets, offer_list_public, with_photos, with_price_incl_tax
+        from offers.selectors import as_cards, catalogue_facets, offer_list_public, with_photos
 
         context = super().get_context(request, *args, **kwargs)
         shop_id = self.shop_id
-        offers = with_price_incl_tax(offer_list_public())
+        offers = offer_list_public()
         if shop_id:
             offers = offers.filter(shop=shop_id)
         data = request.GET.copy()
         data.pop("page", None)
         data.pop("partial", None)
         filterset = CatalogFilter(data, queryset=offers, request=request)
-        results = with_photos(filterset.qs, rendition_filter=self.OFFER_PHOTO_FILTER)
+        results = with_photos(as_cards(filterset.qs), rendition_filter=self.OFFER_PHOTO_FILTER)
         paginator = Paginator(results, self.PER_PAGE)
         full_page = self.get_template(request) != self.PARTIAL_TEMPLATE
         if full_page:

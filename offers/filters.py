@@ -16,6 +16,7 @@ from offers.selectors import (
     offer_sort,
     offers_in_category_id,
     offers_in_category_path,
+    offers_of_products,
     offers_within,
 )
 from pivot_site.exceptions import DomainError
@@ -39,6 +40,23 @@ class PriceFilter(SchemaTypedFilterMixin, django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class ProductFilterMixin:
+    """Filters on a field of the offer's product (``field_name`` names the Product's field)."""
+
+    def filter(self, queryset, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return queryset
+        return offers_of_products(queryset, **{f"{self.field_name}__{self.lookup_expr}": value})
+
+
+class ProductChoiceFilter(ProductFilterMixin, django_filters.ChoiceFilter):
+    pass
+
+
+class ProductTextFilter(ProductFilterMixin, TextFilter):
+    pass
+
+
 class OfferFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -57,14 +75,12 @@ class OfferFilter(django_filters.FilterSet):
     )
     shop = IdFilter(field_name="shop", label=_("shop id"))
     category = IdFilter(method="filter_category", label=_("category id, subcategories included"))
-    condition = django_filters.ChoiceFilter(
-        field_name="product__condition", choices=Condition.choices, label=_("condition")
-    )
-    min_price = PriceFilter(field_name="price_incl_tax_sql", lookup_expr="gte", label=_("minimum price incl. tax"))
-    max_price = PriceFilter(field_name="price_incl_tax_sql", lookup_expr="lte", label=_("maximum price incl. tax"))
-    size = TextFilter(field_name="product__size", lookup_expr="iexact", max_length=50, label=_("size"))
-    colour = TextFilter(field_name="product__colour", lookup_expr="iexact", max_length=50, label=_("colour"))
-    material = TextFilter(field_name="product__material", lookup_expr="iexact", max_length=100, label=_("material"))
+    condition = ProductChoiceFilter(field_name="condition", choices=Condition.choices, label=_("condition"))
+    min_price = PriceFilter(field_name="listed_price", lookup_expr="gte", label=_("minimum price incl. tax"))
+    max_price = PriceFilter(field_name="listed_price", lookup_expr="lte", label=_("maximum price incl. tax"))
+    size = ProductTextFilter(field_name="size", lookup_expr="iexact", max_length=50, label=_("size"))
+    colour = ProductTextFilter(field_name="colour", lookup_expr="iexact", max_length=50, label=_("colour"))
+    material = ProductTextFilter(field_name="material", lookup_expr="iexact", max_length=100, label=_("material"))
     available_now = django_filters.BooleanFilter(
         method="filter_available_now", label=_("on sale now and in stock (true) or not (false)")
     )
@@ -121,8 +137,8 @@ class CatalogFilter(OfferFilter):
     available_now = django_filters.BooleanFilter(
         method="filter_available_now", widget=forms.CheckboxInput(attrs={"value": "true"}), label=_("available now")
     )
-    condition = django_filters.ChoiceFilter(
-        field_name="product__condition", choices=Condition.choices, label=_("condition"), empty_label=_("Any condition")
+    condition = ProductChoiceFilter(
+        field_name="condition", choices=Condition.choices, label=_("condition"), empty_label=_("Any condition")
     )
     organisation_kind = django_filters.ChoiceFilter(
         field_name="organisation__kind",

@@ -181,10 +181,9 @@ def _sum_rows(rows: Iterable[dict], factors: Mapping[int, CategoryFactors]) -> I
     return ImpactTotals(co2e_kg=round_kg(co2e_total), waste_kg=round_kg(waste_total), items=items)
 
 
-# What the rules need to know of a unit, read from an offer.
+# What the rules need to know of a unit, read from an offer (besides its category_id).
 ROW_FIELDS = {
-    "category_id": F("product__category_id"),
-    "category_path": F("product__category__path"),
+    "category_path": F("category__path"),
     "condition": F("product__condition"),
     "is_unique_item": F("product__is_unique_item"),
     "weight_kg": F("product__weight_kg"),
@@ -197,7 +196,7 @@ def impact_totals(*, offers_queryset) -> ImpactTotals:
     Two queries whatever the number of offers: offers grouped by what the rules need (category,
     condition, unique item, weight) with a count, then the categories of those groups and their ancestors.
     """
-    rows = _second_hand_rows(offers_queryset.order_by().values(**ROW_FIELDS).annotate(units=Count("pk")))
+    rows = _second_hand_rows(offers_queryset.order_by().values("category_id", **ROW_FIELDS).annotate(units=Count("pk")))
     return _sum_rows(rows, load_factors(row["category_path"] for row in rows))
 
 
@@ -226,7 +225,7 @@ def _offers_marked_sold(*, shop_id, organisation_id, since, until, by_month):
     fields = dict(ROW_FIELDS)
     if by_month:
         fields["month"] = TruncMonth("sold_at", tzinfo=PARIS)
-    return list(offers.order_by().values(**fields).annotate(units=Sum("sold_quantity")))
+    return list(offers.order_by().values("category_id", **fields).annotate(units=Sum("sold_quantity")))
 
 
 def sold_unit_rows(*, shop_id=None, organisation_id=None, since=None, until=None, by_month=False) -> list[dict]:

@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Round, Upper
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -9,7 +12,7 @@ from wagtail.search import index
 from pivot_site.validators import validate_gtin, validate_phone, validate_postcode
 
 from .choices import Condition, OfferStatus, SaleMode, Unit
-from .pricing import price_incl_tax
+from .pricing import HALF_UP_NUDGE, price_incl_tax
 
 
 class Producer(models.Model):
@@ -179,12 +182,27 @@ class Product(ClusterableModel):
         ]
         indexes = [
             models.Index(fields=["supplier_reference"], name="product_supplier_ref_idx"),
-            # Covers the catalogue's facet counts (offers per category): read without the wide product rows.
-            models.Index(fields=["id", "category"], name="product_category_cover_idx"),
+            # The catalogue's facets match these ignoring case (UPPER(size) = UPPER('38') on PostgreSQL).
+            models.Index(Upper("size"), name="product_size_upper_idx"),
+            models.Index(Upper("colour"), name="product_colour_upper_idx"),
+            models.Index(Upper("material"), name="product_material_upper_idx"),
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._stored_category_id = self.__dict__.get("category_id")  # never load a deferred field
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if "category_id" in self.__dict__ and self.category_id != self._stored_category_id:
+            # Offers keep a copy of their product's category (see Offer.category), whatever door saved it.
+            Offer.objects.filter(product=self).exclude(category_id=self.category_id).update(
+                category_id=self.category_id
+            )
+            self._stored_category_id = self.category_id
 
 
 class ProductImage(models.Model):
@@ -203,6 +221,19 @@ class ProductImage(models.Model):
         return f"{self.product} — {self.image}"
 
 
+class OfferQuerySet(models.QuerySet):
+    def relist(self) -> int:
+        """Recompute ``listed`` for these offers in one UPDATE (after an organisation or shop changed)."""
+        from shops.models import Organisation, Shop
+
+        public = (
+            Q(status=OfferStatus.PUBLISHED)
+            & Exists(Organisation.objects.filter(pk=OuterRef("organisation_id"), active=True))
+            & (Q(shop__isnull=True) | Exists(Shop.objects.filter(pk=OuterRef("shop_id"), active=True)))
+        )
+        return self.update(listed=Case(When(public, then=Value(True)), default=Value(False)))
+
+
 class Offer(index.Indexed, models.Model):
     """An organisation selling a product from a shop's stock, at a price, for a period, to an audience."""
 
@@ -219,6 +250,11 @@ class Offer(index.Indexed, models.Model):
         help_text=_("Where the stock is."),
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="offers", verbose_name=_("product"))
+    # A copy of the product's category, kept by Offer.save and Product.save: the catalogue's facet counts
+    # then read one index of offers instead of joining 100,000 products.
+    category = models.ForeignKey(
+        ProductCategory, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("category")
+    )
     price_excl_tax = models.DecimalField(_("price excl. tax"), max_digits=12, decimal_places=4)
     vat_rate = models.DecimalField(
         _("VAT rate (%)"),
@@ -226,6 +262,19 @@ class Offer(index.Indexed, models.Model):
         decimal_places=2,
         default=settings.PIVOT_DEFAULT_VAT_RATE,
         choices=[(rate, f"{rate.normalize():f} %") for rate in settings.PIVOT_VAT_RATES],
+    )
+    # The price including tax as listed, computed by the database itself (so that no door can leave it
+    # stale) for the catalogue to filter and sort 100,000 offers by price through an index. Prices are
+    # shown from the price_incl_tax property, which gives the same cents (tested). Multiplying by 0.01 rather
+    # than dividing by 100: SQLite stores 81.0000 as the integer 81 and would divide 81 × 120 by 100 as
+    # integers (97, not 97.20).
+    listed_price = models.GeneratedField(
+        expression=Round(
+            F("price_excl_tax") * (Value(100) + F("vat_rate")) * Value(Decimal("0.01")) + Value(HALF_UP_NUDGE), 2
+        ),
+        output_field=models.DecimalField(max_digits=14, decimal_places=2),
+        db_persist=True,
+        verbose_name=_("price incl. tax"),
     )
     unlimited_stock = models.BooleanField(_("unlimited stock"), default=False)
     stock_on_hand = models.IntegerField(_("stock on hand"), default=0)
@@ -250,12 +299,18 @@ class Offer(index.Indexed, models.Model):
     minimum_cases = models.PositiveIntegerField(_("minimum cases"), default=1)
     sale_mode = models.CharField(_("sale mode"), max_length=15, choices=SaleMode.choices, default=SaleMode.ONE_OFF)
     status = models.CharField(_("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.DRAFT)
+    # Whether the public sees it: published, by an active organisation, from an active shop or none. Kept by
+    # Offer.save and by the organisation's and shop's save (OfferQuerySet.relist), so that the catalogue
+    # reads one index of offers instead of joining organisations and shops for each of 100,000 offers.
+    listed = models.BooleanField(_("listed"), default=False, editable=False)
     # Marked sold in the admin until orders exist (offers.services.offer_mark_sold); 0 units = not sold, so
     # that impact sums need no NULL handling.
     sold_at = models.DateTimeField(_("sold on"), null=True, blank=True, editable=False)
     sold_quantity = models.PositiveIntegerField(_("units sold"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OfferQuerySet.as_manager()
 
     organisation_path = "organisation"
 
@@ -281,11 +336,17 @@ class Offer(index.Indexed, models.Model):
             ),
         ]
         indexes = [
-            # Covers the public listing's filters and the facet counts' joins: one pass over the index
-            # instead of the wide offer rows.
-            models.Index(fields=["status", "organisation", "shop", "product"], name="offer_listing_cover_idx"),
-            # Listings show the newest offers first: walking this index avoids sorting the whole catalogue.
+            # Covers the public listing's filters and the facet counts (per category and shop): one pass
+            # over the index instead of the wide offer rows.
+            # (Partial on "listed": SQLite uses an index on a boolean only when the query's WHERE matches
+            # the index's, and Django writes filter(listed=True) as a bare "WHERE listed".)
+            models.Index(
+                fields=["category", "shop", "product"], condition=Q(listed=True), name="offer_listing_cover_idx"
+            ),
+            # Listings show the newest (or cheapest, or dearest) offers first: walking these indexes avoids
+            # sorting the whole catalogue.
             models.Index(fields=["-created_at", "-id"], name="offer_newest_idx"),
+            models.Index(fields=["listed_price", "id"], name="offer_price_idx"),
             # Impact pages read sold offers by date.
             models.Index(fields=["sold_at"], name="offer_sold_at_idx", condition=Q(sold_at__isnull=False)),
         ]
@@ -295,6 +356,21 @@ class Offer(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.product} — {self.organisation}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if self.product_id is not None and (update_fields is None or "product" in update_fields):
+            self.category_id = self.product.category_id
+            if update_fields is not None:
+                update_fields = {*update_fields, "category"}
+        if update_fields is None or {"status", "organisation", "shop"} & set(update_fields):
+            self.listed = (
+                self.status == OfferStatus.PUBLISHED
+                and self.organisation.active
+                and (self.shop_id is None or self.shop.active)
+            )
+            if update_fields is not None:
+                update_fields = {*update_fields, "listed"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def search_text(self):
         from .search import offer_search_text

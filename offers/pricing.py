@@ -6,6 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 STORED = Decimal("0.0001")
 HUNDRED = Decimal("100")
+# Prices are non-negative and have at most 8 decimals before rounding, so this nudge turns SQL ROUND
+# (half away from zero on PostgreSQL, binary floats on SQLite) into the half-up rounding of
+# price_incl_tax without ever changing a result that is not a tie (Offer.listed_price).
+HALF_UP_NUDGE = Decimal("0.000000001")
 
 
 def price_incl_tax(*, price_excl_tax: Decimal, vat_rate: Decimal) -> Decimal:

@@ -15,7 +15,26 @@ from pivot_site.validators import (
 from .choices import OrganisationKind, StaffRole, VolunteerAnswer, VolunteerDomainCode, Weekday
 
 
-class Organisation(models.Model):
+class ListsOffersWhenActive:
+    """An organisation or shop whose ``active`` flag decides whether its offers are public: when it changes,
+    its offers' ``listed`` copy (Offer.listed) follows, whatever door saved it."""
+
+    offers_of = ""  # the Offer field pointing here
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._stored_active = self.__dict__.get("active")  # never load a deferred field
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if "active" in self.__dict__ and self.active != self._stored_active:
+            from offers.models import Offer
+
+            Offer.objects.filter(**{self.offers_of: self}).relist()
+            self._stored_active = self.active
+
+
+class Organisation(ListsOffersWhenActive, models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(
@@ -41,6 +60,7 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     organisation_path = "pk"
+    offers_of = "organisation"
 
     class Meta:
         ordering = ["name"]
@@ -95,7 +115,7 @@ def coordinates_constraints(prefix):
     ]
 
 
-class Shop(Place):
+class Shop(ListsOffersWhenActive, Place):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="shops", verbose_name=_("organisation")
     )
@@ -113,6 +133,7 @@ class Shop(Place):
     created_at = models.DateTimeField(auto_now_add=True)
 
     organisation_path = "organisation"
+    offers_of = "shop"
 
     class Meta:
         ordering = ["name"]

@@ -741,6 +741,8 @@ class DemoLoader:
         self.scale_shoe_offers(extra_shops)
         self.scale_ressourcerie()
         self.scale_epicerie()
+        # bulk_create skips Offer.save, which keeps Offer.listed: one UPDATE does it for the new rows.
+        Offer.objects.filter(status=OfferStatus.PUBLISHED, listed=False).relist()
 
     def scale_shops(self) -> list[Shop]:
         per_round = len(data.SHOPS)
@@ -791,6 +793,9 @@ class DemoLoader:
         return shops
 
     def bulk_insert(self, model, rows, label):
+        if model is Offer:
+            for offer in rows:
+                offer.category_id = offer.product.category_id  # as Offer.save would, which bulk_create skips
         model.objects.bulk_create(rows, batch_size=BULK_BATCH)
         self.created[label] += len(rows)
 

@@ -11,7 +11,6 @@ from offers.selectors import (
     AUTOCOMPLETE_MAX_LENGTH,
     offer_autocomplete,
     offer_list_visible,
-    with_price_incl_tax,
 )
 from pivot_site.api_errors import error_responses
 
@@ -43,8 +42,7 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = OfferFilter
 
     def get_queryset(self):
-        queryset = offer_list_visible(user=self.request.user)
-        return with_price_incl_tax(queryset).order_by("-created_at", "-pk")
+        return offer_list_visible(user=self.request.user).order_by("-created_at", "-pk")
 
     @extend_schema(
         summary="Suggest product names and categories",

@@ -123,3 +123,38 @@ class TestOfferPrices:
             offer_prices(vat_rate=D("20.0"))
         assert isinstance(excinfo.value, DomainError)
         assert excinfo.value.field == "price_excl_tax"
+
+
+@pytest.mark.django_db
+def test_the_database_lists_every_offer_at_the_price_it_shows():
+    """Offer.listed_price (computed by the database, for filtering and sorting) equals price_incl_tax
+    (shown) to the cent, ties included, on SQLite's floats as on PostgreSQL's numerics."""
+    import random
+
+    from offers.models import Offer
+    from tests.factories import OfferFactory
+
+    template = OfferFactory()
+    rng = random.Random(2026)
+    prices = [(D("1.0375"), D("20.0")), (D("1.1500"), D("10.0")), (D("3.0000"), D("5.5")), (D("5.0000"), D("2.1"))]
+    prices += [(D(rng.randint(0, 100_000_000)) / 10_000, rng.choice(FRENCH_RATES)) for _ in range(2000)]
+    # Half cents after tax: the ties that binary floating point rounds the wrong way without care.
+    prices += [(price_excl_tax_from_incl(price_incl_tax=D(n) / 1000, vat_rate=rate), rate) for n in range(5, 100_000, 97) for rate in FRENCH_RATES]  # fmt: skip
+    Offer.objects.bulk_create(
+        Offer(
+            organisation_id=template.organisation_id,
+            product_id=template.product_id,
+            category_id=template.category_id,
+            price_excl_tax=excl,
+            vat_rate=rate,
+        )
+        for excl, rate in prices
+    )
+    rows = Offer.objects.exclude(pk=template.pk).values_list("price_excl_tax", "vat_rate", "listed_price")
+    wrong = [
+        (excl, rate, listed)
+        for excl, rate, listed in rows
+        if D(listed).quantize(D("0.01")) != price_incl_tax(price_excl_tax=excl, vat_rate=rate)
+    ]
+
+    assert len(rows) == len(prices) and wrong == []

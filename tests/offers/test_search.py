@@ -113,7 +113,14 @@ def test_rows_written_in_bulk_are_indexed_by_offers_reindex(catalogue):
         product.pk = None
         product.name = f"Basket Aster {size}"
         product.save()
-        copies.append(Offer(organisation=source.organisation, product=product, price_excl_tax=source.price_excl_tax))
+        copies.append(
+            Offer(
+                organisation=source.organisation,
+                product=product,
+                category=product.category,
+                price_excl_tax=source.price_excl_tax,
+            )
+        )
     Offer.objects.bulk_create(copies)
     assert found("aster") == ["Basket Aster"]
     assert offers_reindex(Offer.objects.filter(product__name__startswith="Basket Aster ")) == 2

@@ -323,3 +323,97 @@ class TestCategoryTree:
         with pytest.raises(InvalidCategory) as excinfo:
             product_category_save(category=parent)
         assert excinfo.value.field == "organisation"
+
+
+class TestOfferCategoryCopy:
+    """Offers carry their product's category for the catalogue's facet counts: every door keeps it right."""
+
+    def test_a_new_offer_takes_its_products_category(self, org_a):
+        offer = new_offer(org_a)
+        offer_save(offer=offer)
+        offer.refresh_from_db()
+        assert offer.category_id == offer.product.category_id
+
+    def test_moving_a_product_moves_its_offers(self, org_a):
+        offer = OfferFactory(organisation=org_a)
+        OfferFactory(organisation=org_a, product=offer.product)
+        other = ProductCategoryFactory(name="Vaisselle")
+        product = Product.objects.get(pk=offer.product_id)  # as a form would load it
+        product.category = other
+        product_save(product=product)
+        assert set(Offer.objects.filter(product=product).values_list("category_id", flat=True)) == {other.pk}
+
+    def test_saving_a_product_without_its_category_loaded_leaves_the_offers_alone(self, org_a):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        offer = OfferFactory(organisation=org_a)
+        product = Product.objects.only("pk", "name").get(pk=offer.product_id)
+        product.name = "Renamed"
+        with CaptureQueriesContext(connection) as queries:
+            product.save(update_fields=["name"])
+        statements = [query["sql"] for query in queries.captured_queries]
+        assert not [sql for sql in statements if "offers_offer" in sql], statements
+        assert Offer.objects.get(pk=offer.pk).category_id == offer.product.category_id
+
+    def test_an_offer_moved_to_another_product_follows_its_category(self, org_a):
+        offer = OfferFactory(organisation=org_a)
+        product = ProductFactory(organisation=org_a, category=ProductCategoryFactory(name="Outils"))
+        offer.product = product
+        offer_save(offer=offer)
+        assert Offer.objects.get(pk=offer.pk).category_id == product.category_id
+
+    def test_the_catalogue_counts_a_moved_product_under_its_new_category(self, org_a):
+        from offers.selectors import catalogue_facets, offer_list_public
+
+        offer = OfferFactory(organisation=org_a)
+        tools = ProductCategoryFactory(name="Outils")
+        product = Product.objects.get(pk=offer.product_id)
+        product.category = tools
+        product_save(product=product)
+        tree = catalogue_facets(offer_list_public()).category_tree
+        assert [(node.category.name, node.count) for node in tree] == [("Outils", 1)]
+
+
+class TestOfferListed:
+    """Offer.listed says whether the public sees an offer; every change that decides it keeps it right."""
+
+    def listed(self, offer):
+        return Offer.objects.filter(pk=offer.pk).values_list("listed", flat=True).get()
+
+    def test_publishing_and_archiving(self, org_a):
+        offer = OfferFactory(organisation=org_a, status=OfferStatus.DRAFT)
+        assert not self.listed(offer)
+        offer.status = OfferStatus.PUBLISHED
+        offer_save(offer=offer)
+        assert self.listed(offer)
+        offer.status = OfferStatus.ARCHIVED
+        offer_save(offer=offer)
+        assert not self.listed(offer)
+
+    def test_closing_and_reopening_a_shop(self, org_a):
+        offer = OfferFactory(organisation=org_a)
+        draft = OfferFactory(organisation=org_a, shop=offer.shop, status=OfferStatus.DRAFT)
+        shop = offer.shop
+        shop.active = False
+        shop.save()
+        assert not self.listed(offer)
+        shop.active = True
+        shop.save()
+        assert self.listed(offer) and not self.listed(draft)
+
+    def test_deactivating_an_organisation_hides_all_its_offers(self, org_a):
+        without_shop = OfferFactory(organisation=org_a, shop=None)
+        in_shop = OfferFactory(organisation=org_a)
+        org_a.active = False
+        org_a.save()
+        assert not self.listed(without_shop) and not self.listed(in_shop)
+        org_a.active = True
+        org_a.save()
+        assert self.listed(without_shop) and self.listed(in_shop)
+
+    def test_an_offer_moved_to_a_closed_shop_is_not_listed(self, org_a):
+        offer = OfferFactory(organisation=org_a)
+        offer.shop = ShopFactory(organisation=org_a, active=False)
+        offer_save(offer=offer)
+        assert not self.listed(offer)
