@@ -1,7 +1,6 @@
 import time
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.signals import post_delete, post_save
@@ -278,7 +277,8 @@ class CatalogPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from offers.filters import CatalogFilter
-        from offers.selectors import as_cards, catalogue_facets, offer_list_public, with_photos
+        from offers.models import Offer
+        from offers.selectors import OfferIdsPaginator, as_cards, catalogue_facets, offer_list_public, with_photos
 
         context = super().get_context(request, *args, **kwargs)
         shop_id = self.shop_id
@@ -289,8 +289,13 @@ class CatalogPage(Page):
         data.pop("page", None)
         data.pop("partial", None)
         filterset = CatalogFilter(data, queryset=offers, request=request)
-        results = with_photos(as_cards(filterset.qs), rendition_filter=self.OFFER_PHOTO_FILTER)
-        paginator = Paginator(results, self.PER_PAGE)
+        paginator = OfferIdsPaginator(
+            filterset.qs,
+            self.PER_PAGE,
+            rows=lambda ids: with_photos(
+                as_cards(filterset.ordered(Offer.objects.filter(pk__in=ids))), rendition_filter=self.OFFER_PHOTO_FILTER
+            ),
+        )
         full_page = self.get_template(request) != self.PARTIAL_TEMPLATE
         if full_page:
             cleaned = filterset.form.cleaned_data

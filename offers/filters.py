@@ -18,6 +18,7 @@ from offers.selectors import (
     offers_in_category_path,
     offers_of_products,
     offers_within,
+    with_distance,
 )
 from pivot_site.exceptions import DomainError
 from shops.api.filters import IdFilter, SchemaTypedFilterMixin, SlugFilter, TextFilter
@@ -174,19 +175,28 @@ class CatalogFilter(OfferFilter):
         self.errors  # noqa: B018 - validates the form
         return self.form.cleaned_data.get("ou")
 
-    def filter_queryset(self, queryset, *, skip=()):
+    def filter_queryset(self, queryset, *, skip=(), order=True):
         for name, value in self.form.cleaned_data.items():
             if name not in skip:
                 queryset = self.filters[name].filter(queryset, value)
         data = self.form.cleaned_data
         place = data.get("ou")
-        if place is not None:
+        if place is not None and data.get("radius") is not None:
             queryset = offers_within(
-                queryset, latitude=place.latitude, longitude=place.longitude, radius_km=data.get("radius")
+                queryset, latitude=place.latitude, longitude=place.longitude, radius_km=data["radius"]
             )
+        return self.ordered(queryset) if order else queryset
+
+    def ordered(self, queryset):
+        """``queryset`` in the chosen order, with the distance from the chosen place if any; not filtered."""
+        data = self.form.cleaned_data
+        place = data.get("ou")
+        if place is not None:
+            queryset = with_distance(queryset, latitude=place.latitude, longitude=place.longitude)
         return offer_sort(queryset, sort=data.get("sort") or "", has_place=place is not None)
 
     def qs_without(self, *names):
-        """The results as if ``names`` were not given: facet counts show what choosing another value would give."""
+        """The results as if ``names`` were not given, unordered: facet counts show what choosing another value
+        would give."""
         self.errors  # noqa: B018 - validates the form
-        return self.filter_queryset(self.queryset.all(), skip=names)
+        return self.filter_queryset(self.queryset.all(), skip=names, order=False)

@@ -3,6 +3,7 @@
 import dataclasses
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Prefetch, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -119,20 +120,25 @@ OFFER_SORTS = {
 }
 
 
-def offers_within(queryset, *, latitude: float, longitude: float, radius_km=None):
-    """Annotate ``distance_km`` (from the offer's shop) and keep the offers within ``radius_km`` if given."""
-    from shops.selectors import distance_km_expression, shops_within
+def offers_within(queryset, *, latitude: float, longitude: float, radius_km):
+    """Offers of the shops within ``radius_km`` of a point."""
+    from shops.selectors import shops_within
 
-    if radius_km is not None:
-        nearby = shops_within(latitude=latitude, longitude=longitude, radius_km=radius_km)
-        queryset = queryset.filter(shop__in=nearby.values("pk"))
+    nearby = shops_within(latitude=latitude, longitude=longitude, radius_km=radius_km)
+    return queryset.filter(shop__in=nearby.values("pk"))
+
+
+def with_distance(queryset, *, latitude: float, longitude: float):
+    """Annotate ``distance_km``: from the point to the offer's shop (None without a shop or coordinates)."""
+    from shops.selectors import distance_km_expression
+
     return queryset.annotate(
         distance_km=distance_km_expression(latitude=latitude, longitude=longitude, prefix="shop__")
     )
 
 
 def offer_sort(queryset, *, sort: str, has_place: bool = False):
-    """Order by ``sort`` (a key of OFFER_SORTS); distance needs ``offers_within`` first, else newest."""
+    """Order by ``sort`` (a key of OFFER_SORTS); distance needs ``with_distance`` first, else newest."""
     if sort == "price":
         return queryset.order_by("listed_price", "pk")
     if sort == "-price":
@@ -140,6 +146,25 @@ def offer_sort(queryset, *, sort: str, has_place: bool = False):
     if sort == "distance" and has_place:
         return queryset.order_by(F("distance_km").asc(nulls_last=True), "-pk")
     return queryset.order_by("-created_at", "-pk")
+
+
+class OfferIdsPaginator(Paginator):
+    """Pages of sorted offers whose sort runs on the offers' ids alone: only the page's rows are then read,
+    by ``rows(ids)``, with their product, shop and photos. Sorting 12,000 offers by distance no longer
+    joins 12,000 products first; one query per page, as before."""
+
+    def __init__(self, object_list, per_page, *, rows):
+        super().__init__(object_list, per_page)
+        self.rows = rows
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.select_related(None).values("pk")[bottom:top]
+        return self._get_page(self.rows(ids), number, self)
 
 
 @dataclass

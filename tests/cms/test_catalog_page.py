@@ -302,3 +302,31 @@ def test_nav_link_follows_publishing(client, shelves):
     assert f'href="{page.url}"' not in client.get("/").content.decode()
     page.save_revision().publish()
     assert f'href="{page.url}"' in client.get("/").content.decode()
+
+
+def test_pages_sorted_by_distance_follow_each_other(client):
+    """The page's rows are read after sorting the ids (OfferIdsPaginator): pages tile the whole order."""
+    organisation = factories.OrganisationFactory()
+    # Five shops going east from Montreuil, 8 km apart, 10 offers each: 50 offers over 3 pages of 24.
+    for step in range(5):
+        shop = factories.ShopFactory(
+            organisation=organisation,
+            name=f"Boutique {step}",
+            latitude=Decimal("48.861400"),
+            longitude=Decimal("2.441600") + Decimal(step) / 10,
+        )
+        for n in range(10):
+            factories.OfferFactory(organisation=organisation, shop=shop, product__name=f"Objet {step}-{n}")
+    params = {"ou": "93100", "sort": "distance"}
+    url = catalogue().url
+    seen = []
+    for number in (1, 2, 3):
+        response = client.get(url, {**params, "page": number})
+        seen += [(offer.shop.name, offer.distance_km, offer.pk) for offer in response.context["offers"]]
+    assert len(seen) == 50 and len({pk for *_, pk in seen}) == 50
+    assert [name for name, *_ in seen] == [f"Boutique {step}" for step in range(5) for _n in range(10)]
+    distances = [distance for _name, distance, _pk in seen]
+    assert distances == sorted(distances)
+    for step in range(5):  # newest first within a shop
+        pks = [pk for name, _d, pk in seen if name == f"Boutique {step}"]
+        assert pks == sorted(pks, reverse=True)
