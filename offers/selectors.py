@@ -344,6 +344,19 @@ def customer_is_professional(*, user, organisation_id: int) -> bool:
     ).exists()
 
 
+def customer_may_buy(*, offer, user) -> bool:
+    """Whether ``user`` may buy ``offer``: anyone when it is reserved to no customer category, else the
+    organisation's members in one of those categories (``reserved_categories`` may be prefetched)."""
+    from shops.models import Member
+
+    reserved = [category.pk for category in offer.reserved_categories.all()]
+    if not reserved:
+        return True
+    if not (user and user.is_authenticated):
+        return False
+    return Member.objects.filter(organisation_id=offer.organisation_id, user=user, categories__in=reserved).exists()
+
+
 def _size_key(size: str):
     """Sizes in their natural order: numbers first by value ("38", "38.5", "41"), then the others."""
     try:

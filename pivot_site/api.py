@@ -8,6 +8,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from baskets.api.views import ReservationViewSet
 from offers.api.views import OfferViewSet
 from shops.api.views import DepotViewSet, MemberViewSet, ShopViewSet
 
@@ -20,6 +21,7 @@ router.register("offers", OfferViewSet, basename="offer")
 router.register("shops", ShopViewSet, basename="shop")
 router.register("depots", DepotViewSet, basename="depot")
 router.register("members", MemberViewSet, basename="member")
+router.register("reservations", ReservationViewSet, basename="reservation")
 
 
 class TokenView(ObtainAuthToken):

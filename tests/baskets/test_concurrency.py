@@ -1,0 +1,106 @@
+"""Oversell under real concurrency: many buyers at once on PostgreSQL, which locks rows (SQLite serialises
+every writer, so the race cannot happen there). 2 × 125 rounds × 40 simultaneous buyers = 10,000 attempts."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from baskets.models import ReservationLine
+from baskets.services import LineRequest, reservation_create
+from offers.exceptions import InsufficientStock
+from offers.models import Offer
+from tests import factories
+from tests.conftest import is_postgresql
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not is_postgresql(), reason="needs PostgreSQL's row locks; runs in CI with DATABASE_URL=postgres://…"
+    ),
+]
+
+BUYERS = 40
+ROUNDS = 125
+
+
+def race(rounds: list, attempt) -> list[list[str]]:
+    """For each round, every buyer calls ``attempt(round, buyer)`` at the same moment (a barrier)."""
+    barrier = threading.Barrier(BUYERS)
+    outcomes = [[""] * BUYERS for _ in rounds]
+
+    def buyer(index):
+        try:
+            for number, data in enumerate(rounds):
+                barrier.wait()
+                try:
+                    attempt(data, index)
+                    outcomes[number][index] = "won"
+                except InsufficientStock:
+                    outcomes[number][index] = "lost"
+                except Exception as error:  # a deadlock or anything else fails the test below
+                    outcomes[number][index] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buyer, args=(index,)) for index in range(BUYERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.fixture
+def buyers():
+    return [factories.UserFactory(username=f"buyer{n}") for n in range(BUYERS)]
+
+
+def test_each_unique_item_has_exactly_one_winner(buyers):
+    shop = factories.ShopFactory()
+    sofas = [
+        factories.OfferFactory(
+            organisation=shop.organisation,
+            shop=shop,
+            stock_on_hand=1,
+            product__is_unique_item=True,
+            product__condition="good",
+        )  # fmt: skip
+        for _ in range(ROUNDS)
+    ]
+
+    def attempt(sofa, index):
+        reservation_create(
+            customer=buyers[index], lines=[LineRequest(sofa.pk, 1)], fulfilment="pickup", pickup_shop=shop
+        )
+
+    outcomes = race(sofas, attempt)
+    errors = {outcome for round_ in outcomes for outcome in round_} - {"won", "lost"}
+    assert errors == set()
+    assert [round_.count("won") for round_ in outcomes] == [1] * ROUNDS
+    assert set(Offer.objects.filter(pk__in=[s.pk for s in sofas]).values_list("stock_on_hand", "stock_allocated")) == {
+        (1, 1)
+    }
+    assert ReservationLine.objects.count() == ROUNDS
+
+
+def test_offers_with_n_units_have_exactly_n_winners_and_multi_line_orders_never_deadlock(buyers):
+    shop = factories.ShopFactory()
+    pairs = []
+    for _ in range(ROUNDS):
+        shoes = factories.OfferFactory(organisation=shop.organisation, shop=shop, stock_on_hand=7)
+        socks = factories.OfferFactory(organisation=shop.organisation, shop=shop, stock_on_hand=5)
+        pairs.append((shoes, socks))
+
+    def attempt(pair, index):
+        # Half the buyers list the lines the other way round: locks are still taken in one order.
+        lines = [LineRequest(offer.pk, 1) for offer in (pair if index % 2 else reversed(pair))]
+        reservation_create(customer=buyers[index], lines=lines, fulfilment="pickup", pickup_shop=shop)
+
+    outcomes = race(pairs, attempt)
+    errors = {outcome for round_ in outcomes for outcome in round_} - {"won", "lost"}
+    assert errors == set()
+    assert [round_.count("won") for round_ in outcomes] == [5] * ROUNDS
+    for shoes, socks in pairs:
+        assert Offer.objects.get(pk=shoes.pk).stock_allocated == 5
+        assert Offer.objects.get(pk=socks.pk).stock_allocated == 5
