@@ -8,6 +8,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.views import RegisterView
 from baskets.api.views import ReservationViewSet
 from offers.api.views import OfferViewSet
 from shops.api.views import DepotViewSet, MemberViewSet, ShopViewSet
@@ -63,6 +64,7 @@ def only_api_endpoints(endpoints, **kwargs):
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/register/", RegisterView.as_view(), name="api-register"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

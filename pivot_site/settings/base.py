@@ -25,6 +25,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 LEAFLET_DIR = Path(find_spec("leaflet").submodule_search_locations[0])
 
 INSTALLED_APPS = [
+    "accounts",
     "shops",
     "offers",
     "baskets",

@@ -7,6 +7,7 @@ pytestmark = pytest.mark.django_db
 
 ENDPOINTS = [
     "/api/v1/auth/token/",
+    "/api/v1/auth/register/",
     "/api/v1/offers/",
     "/api/v1/offers/{id}/",
     "/api/v1/offers/autocomplete/",
