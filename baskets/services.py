@@ -8,7 +8,7 @@ oversell even if a rule here were wrong.
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from offers.exceptions import InsufficientStock
 from offers.models import Offer
 from offers.selectors import customer_may_buy
 from pivot_site import page_cache
+from shops.models import Shop
 
 from .choices import HANDS_OVER, RELEASES, TRANSITIONS, Fulfilment, ReservationStatus
 from .exceptions import InvalidReservation, InvalidTransition
@@ -68,30 +69,56 @@ def _check_offer(offer: Offer, *, quantity: int, customer, now) -> None:
         )
 
 
-@transaction.atomic
 def reservation_create(
     *,
     customer,
     lines: list[LineRequest],
     fulfilment: str,
-    pickup_shop=None,
+    pickup_shop_id: int | None = None,
     idempotency_key: str = "",
     actor=None,
 ) -> Reservation:
     """Place an order: each line's units are allocated in its offer's shop, all or nothing.
 
     Raises InsufficientStock (with every short line: offer, requested, available) and leaves the stock
-    untouched when any line lacks units.
+    untouched when any line lacks units. With an ``idempotency_key`` already used by this customer, returns
+    that order, even when both requests arrive at the same moment.
     """
     if idempotency_key:
         existing = Reservation.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
+    try:
+        return _reservation_place(
+            customer=customer,
+            lines=lines,
+            fulfilment=fulfilment,
+            pickup_shop_id=pickup_shop_id,
+            idempotency_key=idempotency_key,
+            actor=actor,
+        )
+    except IntegrityError:
+        # The same key committed by a concurrent request: everything here was rolled back.
+        existing = (
+            idempotency_key and Reservation.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+        )
+        if not existing:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _reservation_place(*, customer, lines, fulfilment, pickup_shop_id, idempotency_key, actor) -> Reservation:
     quantities = _requested_quantities(lines)
     if fulfilment not in Fulfilment.values:
         raise InvalidReservation(_("Choose pickup or home delivery."), field="fulfilment")
-    if fulfilment == Fulfilment.PICKUP and pickup_shop is None:
-        raise InvalidReservation(_("Choose where to pick the order up."), field="pickup_shop")
+    pickup_shop = None
+    if fulfilment == Fulfilment.PICKUP:
+        if pickup_shop_id is None:
+            raise InvalidReservation(_("Choose where to pick the order up."), field="pickup_shop")
+        pickup_shop = Shop.objects.filter(pk=pickup_shop_id, active=True, organisation__active=True).first()
+        if pickup_shop is None:
+            raise InvalidReservation(_("This shop does not exist or is closed."), field="pickup_shop")
     offers = list(
         Offer.objects.select_for_update(of=("self",))
         .select_related("product", "shop")

@@ -7,11 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from baskets.exceptions import InvalidReservation
 from baskets.selectors import reservation_list_visible
 from baskets.services import LineRequest, reservation_cancel_by_customer, reservation_create
 from pivot_site.api_errors import error_responses
-from shops.models import Shop
 
 from .serializers import CancelRequestSerializer, ReservationRequestSerializer, ReservationSerializer
 
@@ -79,16 +77,11 @@ class ReservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > 100:
             raise ValidationError({"Idempotency-Key": [_("At most 100 characters.")]})
-        pickup_shop = None
-        if data.get("pickup_shop"):
-            pickup_shop = Shop.objects.filter(pk=data["pickup_shop"], active=True).first()
-            if pickup_shop is None:
-                raise InvalidReservation(_("This shop does not exist or is closed."), field="pickup_shop")
         reservation = reservation_create(
             customer=request.user,
             lines=[LineRequest(line["offer"], line["quantity"]) for line in data["lines"]],
             fulfilment=data["fulfilment"],
-            pickup_shop=pickup_shop,
+            pickup_shop_id=data.get("pickup_shop"),
             idempotency_key=key,
             actor=request.user,
         )

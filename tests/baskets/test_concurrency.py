@@ -71,7 +71,7 @@ def test_each_unique_item_has_exactly_one_winner(buyers):
 
     def attempt(sofa, index):
         reservation_create(
-            customer=buyers[index], lines=[LineRequest(sofa.pk, 1)], fulfilment="pickup", pickup_shop=shop
+            customer=buyers[index], lines=[LineRequest(sofa.pk, 1)], fulfilment="pickup", pickup_shop_id=shop.pk
         )
 
     outcomes = race(sofas, attempt)
@@ -95,7 +95,7 @@ def test_offers_with_n_units_have_exactly_n_winners_and_multi_line_orders_never_
     def attempt(pair, index):
         # Half the buyers list the lines the other way round: locks are still taken in one order.
         lines = [LineRequest(offer.pk, 1) for offer in (pair if index % 2 else reversed(pair))]
-        reservation_create(customer=buyers[index], lines=lines, fulfilment="pickup", pickup_shop=shop)
+        reservation_create(customer=buyers[index], lines=lines, fulfilment="pickup", pickup_shop_id=shop.pk)
 
     outcomes = race(pairs, attempt)
     errors = {outcome for round_ in outcomes for outcome in round_} - {"won", "lost"}
@@ -104,3 +104,20 @@ def test_offers_with_n_units_have_exactly_n_winners_and_multi_line_orders_never_
     for shoes, socks in pairs:
         assert Offer.objects.get(pk=shoes.pk).stock_allocated == 5
         assert Offer.objects.get(pk=socks.pk).stock_allocated == 5
+
+
+def test_a_retried_order_sent_twice_at_once_is_placed_once(buyers):
+    """Every buyer sends the same Idempotency-Key as buyer 0, at the same moment: one order, one allocation."""
+    shop = factories.ShopFactory()
+    chair = factories.OfferFactory(organisation=shop.organisation, shop=shop, stock_on_hand=100)
+    placed = [None] * BUYERS
+
+    def attempt(_data, index):
+        placed[index] = reservation_create(
+            customer=buyers[0], lines=[LineRequest(chair.pk, 1)], fulfilment="delivery", idempotency_key="retry-7"
+        ).pk
+
+    outcomes = race([None], attempt)
+    assert outcomes == [["won"] * BUYERS]
+    assert len(set(placed)) == 1
+    assert Offer.objects.get(pk=chair.pk).stock_allocated == 1

@@ -41,7 +41,10 @@ def stock(offer):
 def place(customer, *pairs, shop=None, **kwargs):
     kwargs.setdefault("fulfilment", "pickup" if shop else "delivery")
     return reservation_create(
-        customer=customer, lines=[LineRequest(offer.pk, n) for offer, n in pairs], pickup_shop=shop, **kwargs
+        customer=customer,
+        lines=[LineRequest(offer.pk, n) for offer, n in pairs],
+        pickup_shop_id=shop.pk if shop else None,
+        **kwargs,
     )
 
 
@@ -156,6 +159,11 @@ def test_pickup_needs_a_shop_that_holds_the_offer(customer, shop):
     assert excinfo.value.field == "pickup_shop"
     with pytest.raises(InvalidReservation) as excinfo:
         place(customer, (chair, 1), shop=factories.ShopFactory(organisation=shop.organisation))
+    assert excinfo.value.field == "pickup_shop"
+    shop.active = False
+    shop.save()
+    with pytest.raises(InvalidReservation) as excinfo:
+        place(customer, (chair, 1), shop=shop)
     assert excinfo.value.field == "pickup_shop"
     assert stock(chair) == (3, 0)
 
