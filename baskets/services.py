@@ -9,13 +9,12 @@ oversell even if a rule here were wrong.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import BooleanField, ExpressionWrapper, F
 from django.utils.translation import gettext as _
 
 from offers.exceptions import InsufficientStock
 from offers.models import Offer
-from offers.selectors import customer_may_buy
+from offers.selectors import customer_may_buy, sale_period_condition
 from pivot_site import page_cache
 from shops.models import Shop
 
@@ -50,12 +49,10 @@ def _requested_quantities(lines: list[LineRequest]) -> dict[int, int]:
     return quantities
 
 
-def _check_offer(offer: Offer, *, quantity: int, customer, now) -> None:
+def _check_offer(offer: Offer, *, quantity: int, customer) -> None:
     if not offer.listed:
         raise InvalidReservation(_("This offer is not on sale."), field="offer", offer=offer.pk)
-    if (offer.available_from and offer.available_from > now) or (
-        offer.available_until and offer.available_until <= now
-    ):
+    if not offer.in_sale_period:
         raise InvalidReservation(_("This offer is not on sale at the moment."), field="offer", offer=offer.pk)
     if offer.product.is_unique_item and quantity != 1:
         raise InvalidReservation(
@@ -123,16 +120,16 @@ def _reservation_place(*, customer, lines, fulfilment, pickup_shop_id, idempoten
         Offer.objects.select_for_update(of=("self",))
         .select_related("product", "shop")
         .prefetch_related("reserved_categories")
+        .annotate(in_sale_period=ExpressionWrapper(sale_period_condition(), output_field=BooleanField()))
         .filter(pk__in=quantities)
         .order_by("pk")
     )
     missing = set(quantities) - {offer.pk for offer in offers}
     if missing:
         raise InvalidReservation(_("This offer does not exist."), field="offer", offer=min(missing))
-    now = timezone.now()
     short = []
     for offer in offers:
-        _check_offer(offer, quantity=quantities[offer.pk], customer=customer, now=now)
+        _check_offer(offer, quantity=quantities[offer.pk], customer=customer)
         if fulfilment == Fulfilment.PICKUP and offer.shop_id != pickup_shop.pk:
             raise InvalidReservation(
                 _("“%(name)s” cannot be picked up in this shop.") % {"name": offer.product.name},

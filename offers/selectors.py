@@ -32,13 +32,16 @@ def offer_list_visible(*, user):
     return public | scope_queryset(user, offer_base_queryset())
 
 
-def available_now_condition(now=None):
+def sale_period_condition(now=None):
+    """Offers whose sale period (if any) includes ``now``."""
     now = now or timezone.now()
-    return (
-        (Q(available_from__isnull=True) | Q(available_from__lte=now))
-        & (Q(available_until__isnull=True) | Q(available_until__gt=now))
-        & (Q(unlimited_stock=True) | Q(stock_on_hand__gt=F("stock_allocated")))
+    return (Q(available_from__isnull=True) | Q(available_from__lte=now)) & (
+        Q(available_until__isnull=True) | Q(available_until__gt=now)
     )
+
+
+def available_now_condition(now=None):
+    return sale_period_condition(now) & (Q(unlimited_stock=True) | Q(stock_on_hand__gt=F("stock_allocated")))
 
 
 def offers_of_products(queryset, **lookups):

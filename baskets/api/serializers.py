@@ -1,4 +1,3 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from baskets.choices import Fulfilment
@@ -31,11 +30,6 @@ class ReservationRequestSerializer(serializers.Serializer):
     lines = LineRequestSerializer(many=True, min_length=1, max_length=MAX_LINES)
     fulfilment = serializers.ChoiceField(choices=Fulfilment.choices)
     pickup_shop = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
-
-    def validate(self, data):
-        if data["fulfilment"] == Fulfilment.PICKUP and not data.get("pickup_shop"):
-            raise serializers.ValidationError({"pickup_shop": [_("Choose where to pick the order up.")]})
-        return data
 
 
 class CancelRequestSerializer(serializers.Serializer):
