@@ -39,3 +39,16 @@ HOLDS_STOCK = frozenset({S.PLACED, S.ACCEPTED, S.READY, S.SHIPPED})
 HANDS_OVER = frozenset({S.COLLECTED, S.DELIVERED})
 # Reaching these gives the units back to the shop's available stock.
 RELEASES = frozenset({S.REFUSED, S.CANCELLED})
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Bank card")
+    CHEQUE = "cheque", _("Cheque")
+    TRANSFER = "transfer", _("Bank transfer")
+    VOUCHER = "voucher", _("Voucher or local currency")
+
+
+class PaymentStatus(models.TextChoices):
+    AT_PICKUP = "at_pickup", _("To pay at pickup")
+    PAID = "paid", _("Paid")

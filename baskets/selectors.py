@@ -1,6 +1,6 @@
 """Which orders someone may see."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 
 from shops.permissions import is_signed_in, organisation_ids, sees_everything
 
@@ -8,8 +8,8 @@ from .models import Reservation, ReservationLine
 
 
 def reservation_list_visible(*, user):
-    """A customer's own orders; for staff, also the orders with a line of their organisations; everything for
-    platform admins and animators."""
+    """A customer's own orders; for staff, also their organisations' orders; everything for platform admins
+    and animators."""
     reservations = Reservation.objects.prefetch_related(
         Prefetch("lines", queryset=ReservationLine.objects.order_by("pk"))
     )
@@ -20,5 +20,15 @@ def reservation_list_visible(*, user):
     condition = Q(customer=user)
     ids = organisation_ids(user)
     if ids:
-        condition |= Exists(ReservationLine.objects.filter(reservation=OuterRef("pk"), organisation_id__in=ids))
+        condition |= Q(organisation_id__in=ids)
     return reservations.filter(condition)
+
+
+def may_handle(*, user, reservation) -> bool:
+    """Staff of the order's organisation, animators and platform admins move orders through their statuses."""
+    return sees_everything(user) or reservation.organisation_id in organisation_ids(user)
+
+
+def may_reassign(*, user) -> bool:
+    """Only animators and platform admins move orders between shops and record returns across organisations."""
+    return sees_everything(user)

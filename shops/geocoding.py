@@ -173,7 +173,7 @@ def town_index() -> TownIndex:
     )
 
 
-def _distance_km(lat1, lon1, lat2, lon2) -> float:
+def great_circle_km(lat1, lon1, lat2, lon2) -> float:
     from geopy.distance import great_circle
 
     return great_circle((lat1, lon1), (lat2, lon2)).km
@@ -198,7 +198,8 @@ def find_town(name: str, *, departement: str | None = None) -> Town | None:
             centre = prefecture(departement)
             if candidates and centre:
                 return min(
-                    candidates, key=lambda t: _distance_km(t.latitude, t.longitude, centre.latitude, centre.longitude)
+                    candidates,
+                    key=lambda t: great_circle_km(t.latitude, t.longitude, centre.latitude, centre.longitude),
                 )
         if candidates:
             return max(candidates, key=lambda t: t.population)

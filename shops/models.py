@@ -57,6 +57,16 @@ class Organisation(ListsOffersWhenActive, models.Model):
     staff_group = models.OneToOneField(
         "auth.Group", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
     )
+    # Empty: the platform's deadlines for orders (OrderDeadlines setting) apply.
+    hours_to_accept = models.PositiveIntegerField(
+        _("hours to accept an order"), null=True, blank=True, help_text=_("Empty: the platform's rule.")
+    )
+    hours_to_prepare = models.PositiveIntegerField(
+        _("hours to prepare or ship an order"), null=True, blank=True, help_text=_("Empty: the platform's rule.")
+    )
+    hours_to_collect = models.PositiveIntegerField(
+        _("hours the customer has to collect"), null=True, blank=True, help_text=_("Empty: the platform's rule.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     organisation_path = "pk"

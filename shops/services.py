@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -328,4 +328,39 @@ def member_save(*, member: Member, categories=None, volunteer_domains=None, acto
         member.categories.set(categories)
     if volunteer_domains is not None:
         member.volunteer_domains.set(volunteer_domains)
+    return member
+
+
+def member_ensure_for_customer(*, organisation_id: int, user, actor=None) -> Member:
+    """The customer's member record in an organisation, made at their first order there.
+
+    A member the organisation already knows under the same e-mail (imported, say) gets the account linked
+    instead of a duplicate; two first orders at the same moment make one member.
+    """
+    existing = Member.objects.filter(organisation_id=organisation_id, user=user).first()
+    if existing is not None:
+        return existing
+    email = (user.email or "").strip().lower()
+    if email:
+        known = Member.objects.filter(organisation_id=organisation_id, email=email, user__isnull=True).first()
+        if known is not None:
+            known.user = user
+            known.save(update_fields=["user"])
+            return known
+    profile = getattr(user, "customer_profile", None)
+    member = Member(
+        organisation_id=organisation_id,
+        user=user,
+        first_name=(user.first_name or email.split("@")[0])[:100],
+        last_name=user.last_name[:100],
+        email=email,
+        phone=profile.phone if profile else "",
+        contact_by_email=profile.contact_by_email if profile else True,
+        contact_by_sms=profile.contact_by_sms if profile else False,
+    )
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:  # the same e-mail registered at the same moment
+        return Member.objects.get(organisation_id=organisation_id, email=email)
     return member

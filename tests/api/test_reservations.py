@@ -36,9 +36,11 @@ def test_a_customer_with_a_token_places_an_order(api, customer, chair):
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["status"] == "placed"
-    assert data["lines"] == [
-        {"offer": chair.pk, "quantity": 2, "shop": chair.shop_id, "unit_price_incl_tax": "12.00", "holds_stock": True}
-    ]
+    assert [
+        {key: line[key] for key in ("offer", "quantity", "shop", "unit_price_incl_tax")} for line in data["lines"]
+    ] == [{"offer": chair.pk, "quantity": 2, "shop": chair.shop_id, "unit_price_incl_tax": "12.00"}]
+    assert data["shop"] == chair.shop_id and data["parts"] == [data["id"]]
+    assert data["pickup_deadline"] and data["payment_status"] == "at_pickup" and data["total_incl_tax"] == "24.00"
     assert allocated(chair) == 2
     assert api.ids(URL) == [data["id"]]
     assert api.get(f"{URL}{data['id']}/").json()["id"] == data["id"]
@@ -131,4 +133,7 @@ def test_the_customer_cancels_until_the_order_is_ready(api_as, customer, chair):
     assert late.status_code == 400 and late.json()["code"] == "invalid_transition"
     assert allocated(chair) == 1
     staff = factories.make_staff(chair.organisation, username="vendeuse")
-    assert api_as(staff).post(f"{URL}{second}/cancel/", {}, format="json").status_code == 400
+    assert api_as(staff).post(f"{URL}{second}/cancel/", {}, format="json").json()["field"] == "reason"
+    cancelled = api_as(staff).post(f"{URL}{second}/cancel/", {"reason": "Article abîmé"}, format="json")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert allocated(chair) == 0

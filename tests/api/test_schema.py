@@ -19,7 +19,16 @@ ENDPOINTS = [
     "/api/v1/members/{id}/",
     "/api/v1/reservations/",
     "/api/v1/reservations/{id}/",
+    "/api/v1/reservations/{id}/accept/",
     "/api/v1/reservations/{id}/cancel/",
+    "/api/v1/reservations/{id}/cancel-line/",
+    "/api/v1/reservations/{id}/collect/",
+    "/api/v1/reservations/{id}/deliver/",
+    "/api/v1/reservations/{id}/reassign/",
+    "/api/v1/reservations/{id}/ready/",
+    "/api/v1/reservations/{id}/refuse/",
+    "/api/v1/reservations/{id}/return/",
+    "/api/v1/reservations/{id}/ship/",
 ]
 
 

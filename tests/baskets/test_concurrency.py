@@ -114,7 +114,11 @@ def test_a_retried_order_sent_twice_at_once_is_placed_once(buyers):
 
     def attempt(_data, index):
         placed[index] = reservation_create(
-            customer=buyers[0], lines=[LineRequest(chair.pk, 1)], fulfilment="delivery", idempotency_key="retry-7"
+            customer=buyers[0],
+            lines=[LineRequest(chair.pk, 1)],
+            fulfilment="pickup",
+            pickup_shop_id=shop.pk,
+            idempotency_key="retry-7",
         ).pk
 
     outcomes = race([None], attempt)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from baskets.choices import HANDS_OVER, HOLDS_STOCK, RELEASES, TRANSITIONS, ReservationStatus
 from baskets.exceptions import InvalidReservation, InvalidTransition
 from baskets.models import ReservationLine, StatusChange
-from baskets.services import LineRequest, reservation_create, reservation_transition
+from baskets.services import DeliveryAddress, LineRequest, reservation_create, reservation_transition
 from offers.exceptions import InsufficientStock
 from offers.models import Offer
 from pivot_site.exceptions import DomainError
@@ -38,8 +38,13 @@ def stock(offer):
     return Offer.objects.values_list("stock_on_hand", "stock_allocated").get(pk=offer.pk)
 
 
+HOME = DeliveryAddress(name="Camille Martin", address="3 rue des Lilas", postcode="69003", city="Lyon")
+
+
 def place(customer, *pairs, shop=None, **kwargs):
     kwargs.setdefault("fulfilment", "pickup" if shop else "delivery")
+    if kwargs["fulfilment"] == "delivery":
+        kwargs.setdefault("address", HOME)
     return reservation_create(
         customer=customer,
         lines=[LineRequest(offer.pk, n) for offer, n in pairs],
@@ -182,8 +187,15 @@ def test_collecting_hands_the_units_over(customer, shop):
     reservation = place(customer, (chair, 2), shop=shop)
     staff = factories.make_staff(shop.organisation, username="vendeuse")
     for status in (S.ACCEPTED, S.READY, S.COLLECTED):
-        reservation_transition(reservation=reservation, to_status=status, actor=staff)
+        reservation_transition(reservation=reservation, to_status=status, actor=staff, payment_method="card")
     assert stock(chair) == (3, 0)
+    reservation.refresh_from_db()
+    assert (reservation.payment_status, reservation.payment_method, reservation.amount_paid) == (
+        "paid",
+        "card",
+        chair.price_incl_tax * 2,
+    )
+    assert reservation.lines.get().handed_over_at is not None
     assert not reservation.lines.get().holds_stock
     assert list(reservation.history.values_list("from_status", "to_status", "actor")) == [
         ("", S.PLACED, None),
