@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("impact/", impact_views.platform_impact, name="impact"),
     path("impact/organisations/<slug:slug>/", impact_views.organisation_impact, name="impact_organisation"),
     path("impact/boutiques/<slug:slug>/", impact_views.shop_impact, name="impact_shop"),
+    path("compte/", include("accounts.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

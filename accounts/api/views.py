@@ -5,9 +5,11 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.services import customer_register
+from pivot_site.api_errors import DETAIL_ERROR
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -28,6 +30,9 @@ class RegisteredSerializer(serializers.Serializer):
 
 class RegisterView(APIView):
     permission_classes = [permissions.AllowAny]
+    # Slows down scripts creating accounts in bulk (the rate is in REST_FRAMEWORK's DEFAULT_THROTTLE_RATES).
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
 
     @extend_schema(
         tags=["auth"],
@@ -52,6 +57,7 @@ class RegisterView(APIView):
             400: OpenApiResponse(
                 description=_("A missing or invalid field, a weak password or an e-mail already used.")
             ),
+            429: OpenApiResponse(DETAIL_ERROR, description=_("Too many sign-ups from this address: try again later.")),
         },
         auth=[],
     )
