@@ -110,9 +110,6 @@ def delete(request):
             _show_refusal(form, error)
         else:
             logout(request)
-            # A session for one minute: the home page is then built for this visitor, not served from the
-            # anonymous page cache (pivot_site/page_cache.py), and shows the message.
-            request.session.set_expiry(60)
             messages.success(request, _("Your account and your personal data are deleted. Goodbye!"))
             return redirect(_home_url())
     # Staff are told at once, without a form; the service refuses them whatever is posted.

@@ -7,6 +7,7 @@ transaction; the database's CHECK constraints and the partial unique index on un
 oversell even if a rule here were wrong.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -270,11 +271,13 @@ def _reservation_place(
         by_shop.setdefault(offer.shop_id, []).append(offer)
     shops = Shop.objects.select_related("organisation").in_bulk(by_shop)
     now = timezone.now()
+    checkout = uuid.uuid4()
     parts = []
     for index, (shop_id, shop_offers) in enumerate(sorted(by_shop.items())):
         shop = shops[shop_id]
         deadlines = deadlines_for(organisation=shop.organisation)
         part = Reservation(
+            checkout=checkout,
             customer=customer,
             organisation=shop.organisation,
             shop=shop,

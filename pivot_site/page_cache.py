@@ -1,6 +1,6 @@
 """Whole-page cache of the public site for anonymous visitors, forgotten as soon as what it shows changes.
 
-Who: a GET or HEAD without a session cookie. Staff and members always have a session (and the offer page
+Who: a GET or HEAD without a session cookie (nor a flash message waiting in its cookie). Staff and members always have a session (and the offer page
 shows prices excluding tax to professional members), so anonymity is decided without a query and nobody
 with a session is ever served from the cache or stored in it.
 What: public pages only (not the admin, the API, documents, language switching, static or media files);
@@ -19,6 +19,7 @@ import hashlib
 import time
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -66,6 +67,8 @@ class AnonymousPageCacheMiddleware:
         return (
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            # A flash message waiting in its cookie (after logging out, say) is shown by the next page.
+            and CookieStorage.cookie_name not in request.COOKIES
             and not request.path_info.startswith(self.excluded_prefixes)
             and "/_util/" not in request.path_info  # Wagtail's password and login forms for private pages
         )

@@ -66,7 +66,7 @@ def test_the_goodbye_message_shows_on_a_cached_home_page(customer):
     for name, cookie in list(leaving.cookies.items()):  # as a browser does, which the test client does not
         if cookie["max-age"] == 0:
             del leaving.cookies[name]
-    assert set(leaving.cookies) == {"messages", "sessionid"} and leaving.cookies["sessionid"]["max-age"] == 60
+    assert set(leaving.cookies) == {"messages"}
     home = leaving.get("/")
     assert "X-Pivot-Cache" not in home and 'class="notice site-messages"' in home.content.decode()
     assert SESSION_KEY not in leaving.session

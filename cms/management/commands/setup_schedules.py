@@ -4,6 +4,7 @@ from django_q.models import Schedule
 # name -> (task path, schedule type, minutes between runs)
 SCHEDULES = {
     "Purge des imports non confirmés": ("imports.tasks.purge_stale_previews", Schedule.HOURLY, None),
+    "Délais des commandes": ("baskets.tasks.sweep_deadlines", Schedule.MINUTES, 1),
 }
 
 
