@@ -212,7 +212,7 @@ class MonthImpact:
 
 
 def _offers_marked_sold(*, shop_id, organisation_id, since, until, by_month):
-    """Units of offers marked sold in the admin, grouped by ``ROW_FIELDS`` (and Paris month): one query."""
+    """Units of offers marked sold in the admin, grouped by ``ROW_FIELDS`` (and Paris month), as a queryset."""
     offers = Offer.objects.filter(sold_quantity__gt=0, sold_at__isnull=False)
     if shop_id is not None:
         offers = offers.filter(shop_id=shop_id)
@@ -225,24 +225,53 @@ def _offers_marked_sold(*, shop_id, organisation_id, since, until, by_month):
     fields = dict(ROW_FIELDS)
     if by_month:
         fields["month"] = TruncMonth("sold_at", tzinfo=PARIS)
-    return list(offers.order_by().values("category_id", **fields).annotate(units=Sum("sold_quantity")))
+    return offers.order_by().values("category_id", **fields).annotate(units=Sum("sold_quantity"))
 
 
-def sold_unit_rows(*, shop_id=None, organisation_id=None, since=None, until=None, by_month=False) -> list[dict]:
+def _order_lines_handed_over(*, shop_id, organisation_id, customer_id, since, until, by_month):
+    """Units of order lines collected or delivered, less returns, grouped like ``_offers_marked_sold``."""
+    from baskets.models import ReservationLine
+
+    lines = ReservationLine.objects.filter(handed_over_at__isnull=False, quantity__gt=F("returned_quantity"))
+    if shop_id is not None:
+        lines = lines.filter(shop_id=shop_id)
+    if organisation_id is not None:
+        lines = lines.filter(organisation_id=organisation_id)
+    if customer_id is not None:
+        lines = lines.filter(reservation__customer_id=customer_id)
+    if since is not None:
+        lines = lines.filter(handed_over_at__gte=since)
+    if until is not None:
+        lines = lines.filter(handed_over_at__lt=until)
+    fields = {
+        "category_id": F("offer__category_id"),
+        **{name: F(f"offer__{expression.name}") for name, expression in ROW_FIELDS.items()},
+    }
+    if by_month:
+        fields["month"] = TruncMonth("handed_over_at", tzinfo=PARIS)
+    return lines.order_by().values(**fields).annotate(units=Sum(F("quantity") - F("returned_quantity")))
+
+
+def sold_unit_rows(
+    *, shop_id=None, organisation_id=None, customer_id=None, since=None, until=None, by_month=False
+) -> list[dict]:
     """Second-hand units sold, grouped by what the impact rules need, with ``units`` (and ``month``).
 
-    The one place that says what "sold" means: today the offers marked sold in the admin. Collected order
-    lines (issue 4) become a second source here, with the same row keys; one query per source.
+    The one place that says what "sold" means: offers marked sold in the admin (a sale at the till), and order
+    lines collected or delivered, less the units returned. One query (UNION ALL of both); a customer's
+    units come from their orders only.
     """
-    rows = _offers_marked_sold(
-        shop_id=shop_id, organisation_id=organisation_id, since=since, until=until, by_month=by_month
-    )
+    window = {"since": since, "until": until, "by_month": by_month}
+    rows = _order_lines_handed_over(shop_id=shop_id, organisation_id=organisation_id, customer_id=customer_id, **window)
+    if customer_id is None:
+        rows = rows.union(_offers_marked_sold(shop_id=shop_id, organisation_id=organisation_id, **window), all=True)
     return _second_hand_rows(rows)
 
 
-def impact_summary(*, shop_id=None, organisation_id=None) -> ImpactTotals:
-    """All-time impact of the units sold by a shop, an organisation or the platform (two queries at most)."""
-    rows = sold_unit_rows(shop_id=shop_id, organisation_id=organisation_id)
+def impact_summary(*, shop_id=None, organisation_id=None, customer_id=None) -> ImpactTotals:
+    """All-time impact of the units sold by a shop, an organisation or the platform, or bought by a customer
+    (two queries at most)."""
+    rows = sold_unit_rows(shop_id=shop_id, organisation_id=organisation_id, customer_id=customer_id)
     return _sum_rows(rows, load_factors(row["category_path"] for row in rows))
 
 
