@@ -19,6 +19,9 @@ ORGANISATION_TABLES = [
     "offers.offer",
 ]
 ALL_ACTIONS = ["add", "change", "delete", "view"]
+# Orders are seen and moved through their statuses (the admin's actions call baskets.services); nobody adds or
+# deletes them by hand. The platform's order deadlines (baskets.change_orderdeadlines) stay with superusers.
+ORDER_HANDLING = ["baskets.view_reservation", "baskets.change_reservation"]
 
 ROLE_PERMISSIONS = {
     ORGANISATION_STAFF_GROUP: [
@@ -29,6 +32,7 @@ ROLE_PERMISSIONS = {
         "wagtailimages.choose_image",
         "imports.add_importjob",
         "imports.view_importjob",
+        *ORDER_HANDLING,
         *[
             f"{table.split('.')[0]}.{action}_{table.split('.')[1]}"
             for table in ORGANISATION_TABLES
@@ -52,6 +56,7 @@ ROLE_PERMISSIONS = {
         "wagtailimages.choose_image",
         "imports.add_importjob",
         "imports.view_importjob",
+        *ORDER_HANDLING,
     ],
 }
 
