@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
@@ -284,7 +284,9 @@ class ReservationIndexView(generic.IndexView):
     @cached_property
     def columns(self):
         columns = [
-            TitleColumn("number", label=_("Number"), accessor="pk", sort_key="pk", get_url=self.get_detail_url),
+            TitleColumn(
+                "number", label=pgettext("order", "Number"), accessor="pk", sort_key="pk", get_url=self.get_detail_url
+            ),
             DateColumn("placed_at", label=_("Placed on"), sort_key="placed_at"),
             Column("customer", label=_("Customer"), accessor=customer_name),
             Column("shop", label=_("Shop"), accessor="shop.name"),
@@ -380,7 +382,7 @@ NOT_FOR = {Fulfilment.PICKUP: S.SHIPPED, Fulfilment.DELIVERY: S.READY}
 
 class ReservationDetailView(ReservationMixin, TemplateView):
     template_name = "baskets/admin/reservation_detail.html"
-    page_title = gettext_lazy("Order")
+    page_title = pgettext_lazy("a customer's order", "Order")
     is_detail_page = True
     transition_url_name = None
     line_cancel_url_name = None
