@@ -105,19 +105,20 @@ def allocate(
     wanted: dict[int, int],
     product_of: dict[int, int],
     found: dict[int, list[Candidate]],
-    pickup_shop_id: int | None = None,
+    pickup_shop_of: dict[int, int] | None = None,
     strategy: AllocationStrategy | None = None,
 ) -> dict[int, Candidate | None]:
     """For each requested offer id (``wanted``: offer id → units), the candidate that serves it, or None
-    when no shop holds enough (or, for pickup, the chosen shop does not)."""
+    when no shop holds enough (or, for pickup, the shop chosen in that organisation, ``pickup_shop_of``:
+    organisation id → shop id, does not)."""
     strategy = strategy or default_strategy()
     holding = {
         offer_id: [c for c in found.get(product_of[offer_id], []) if c.holds(quantity)]
         for offer_id, quantity in wanted.items()
     }
-    if pickup_shop_id is not None:
+    if pickup_shop_of is not None:
         return {
-            offer_id: next((c for c in options if c.shop_id == pickup_shop_id), None)
+            offer_id: next((c for c in options if c.shop_id == pickup_shop_of.get(c.organisation_id)), None)
             for offer_id, options in holding.items()
         }
     chosen: dict[int, Candidate | None] = {offer_id: None for offer_id in wanted}

@@ -101,13 +101,18 @@ def _offers_checked(ids, *, lock: bool):
     }
 
 
-def _pickup_shop(pickup_shop_id) -> Shop:
-    if pickup_shop_id is None:
-        raise InvalidReservation(_("Choose where to pick the order up."), field="pickup_shop")
-    shop = Shop.objects.filter(pk=pickup_shop_id, active=True, organisation__active=True).first()
-    if shop is None:
+def _pickup_shops(shop_ids) -> dict[int, Shop]:
+    """The chosen pickup shops by organisation: one per organisation of the order, each open for business (a line
+    of an organisation without one is refused when routed)."""
+    shops = Shop.objects.filter(pk__in=shop_ids, active=True, organisation__active=True).select_related("organisation")
+    by_organisation: dict[int, Shop] = {}
+    for shop in shops:
+        if shop.organisation_id in by_organisation:
+            raise InvalidReservation(_("Choose one pickup shop per organisation."), field="pickup_shop")
+        by_organisation[shop.organisation_id] = shop
+    if len(by_organisation) != len(set(shop_ids)):
         raise InvalidReservation(_("This shop does not exist or is closed."), field="pickup_shop")
-    return shop
+    return by_organisation
 
 
 def _delivery_address(address: DeliveryAddress | None) -> DeliveryAddress:
@@ -148,15 +153,17 @@ def reservation_create(
     lines: list[LineRequest],
     fulfilment: str,
     pickup_shop_id: int | None = None,
+    pickup_shop_ids: list[int] | tuple = (),
     address: DeliveryAddress | None = None,
     pickup_on: date | None = None,
     idempotency_key: str = "",
     strategy: AllocationStrategy | None = None,
     actor=None,
 ) -> Reservation:
-    """Place an order, all or nothing: each line is routed to a shop holding its units (the pickup shop, or
-    for delivery the nearest holding shop, see ``routing``) and the order is split into one reservation per
-    shop, sharing a ``checkout`` reference. Returns the first part.
+    """Place an order, all or nothing: each line is routed to a shop holding its units (for pickup, the shop
+    chosen in its organisation: ``pickup_shop_id``, or ``pickup_shop_ids`` for a basket from several; for
+    delivery the nearest holding shop, see ``routing``) and the order is split into one reservation per shop,
+    sharing a ``checkout`` reference. Returns the first part.
 
     Raises InsufficientStock (with every short line: offer, requested, available) and leaves the stock
     untouched when any line lacks units. With an ``idempotency_key`` already used by this customer, returns
@@ -171,7 +178,7 @@ def reservation_create(
             customer=customer,
             lines=lines,
             fulfilment=fulfilment,
-            pickup_shop_id=pickup_shop_id,
+            pickup_shop_ids=[*([pickup_shop_id] if pickup_shop_id is not None else []), *pickup_shop_ids],
             address=address,
             pickup_on=pickup_on,
             idempotency_key=idempotency_key,
@@ -188,7 +195,7 @@ def reservation_create(
         return existing
 
 
-def _route(*, quantities, requested, fulfilment, pickup_shop, place, strategy) -> dict[int, int]:
+def _route(*, quantities, requested, pickup_shops, place, strategy) -> dict[int, int]:
     """Requested offer id → the offer id that serves it; raises for lines nobody (or the pickup shop) holds."""
     found = candidates(
         product_ids={offer.product_id for offer in requested.values()},
@@ -199,7 +206,9 @@ def _route(*, quantities, requested, fulfilment, pickup_shop, place, strategy) -
         wanted=quantities,
         product_of={pk: offer.product_id for pk, offer in requested.items()},
         found=found,
-        pickup_shop_id=pickup_shop.pk if pickup_shop else None,
+        pickup_shop_of={organisation_id: shop.pk for organisation_id, shop in pickup_shops.items()}
+        if pickup_shops is not None
+        else None,
         strategy=strategy,
     )
     short = []
@@ -207,6 +216,13 @@ def _route(*, quantities, requested, fulfilment, pickup_shop, place, strategy) -
         if candidate is not None:
             continue
         offer = requested[offer_id]
+        pickup_shop = pickup_shops.get(offer.organisation_id) if pickup_shops is not None else None
+        if pickup_shops is not None and pickup_shop is None:
+            raise InvalidReservation(
+                _("Choose where to pick “%(name)s” up.") % {"name": offer.product.name},
+                field="pickup_shop",
+                offer=offer_id,
+            )
         options = [c for c in found.get(offer.product_id, []) if pickup_shop is None or c.shop_id == pickup_shop.pk]
         if pickup_shop is not None and not options:
             raise InvalidReservation(
@@ -223,14 +239,14 @@ def _route(*, quantities, requested, fulfilment, pickup_shop, place, strategy) -
 
 @transaction.atomic
 def _reservation_place(
-    *, customer, lines, fulfilment, pickup_shop_id, address, pickup_on, idempotency_key, strategy, actor
+    *, customer, lines, fulfilment, pickup_shop_ids, address, pickup_on, idempotency_key, strategy, actor
 ) -> Reservation:
     quantities = _requested_quantities(lines)
     if fulfilment not in Fulfilment.values:
         raise InvalidReservation(_("Choose pickup or home delivery."), field="fulfilment")
-    pickup_shop = place = None
+    pickup_shops = place = None
     if fulfilment == Fulfilment.PICKUP:
-        pickup_shop = _pickup_shop(pickup_shop_id)
+        pickup_shops = _pickup_shops(pickup_shop_ids)
     else:
         address = _delivery_address(address)
         place = geocode_offline(f"{address.postcode} {address.city}")
@@ -243,8 +259,7 @@ def _reservation_place(
     served_by = _route(
         quantities=quantities,
         requested=requested,
-        fulfilment=fulfilment,
-        pickup_shop=pickup_shop,
+        pickup_shops=pickup_shops,
         place=place,
         strategy=strategy,
     )
@@ -282,11 +297,11 @@ def _reservation_place(
             organisation=shop.organisation,
             shop=shop,
             fulfilment=fulfilment,
-            pickup_shop=shop if pickup_shop else None,
+            pickup_shop=shop if pickup_shops else None,
             idempotency_key=idempotency_key if index == 0 else "",
             due_at=now + deadlines.accept,
         )
-        if pickup_shop:
+        if pickup_shops:
             part.pickup_deadline = now + deadlines.accept + deadlines.prepare + deadlines.collect
             if pickup_on is not None:
                 _check_pickup_day(shop, pickup_on=pickup_on, deadline=part.pickup_deadline)

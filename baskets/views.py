@@ -9,8 +9,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -134,47 +133,33 @@ def _place_of(data, contents):
 
 
 def _placed_checkouts(*, customer, key):
-    """The checkouts this customer already placed with this form (the key, or the key per organisation)."""
-    return Reservation.objects.filter(customer=customer).filter(
-        Q(idempotency_key=key) | Q(idempotency_key__startswith=f"{key}-")
-    )
+    """The checkout this customer already placed with this form."""
+    return Reservation.objects.filter(customer=customer, idempotency_key=key)
 
 
 def _place_order(*, customer, form, contents) -> None:
-    """Call the service: one pickup order per organisation (each has its own pickup shop), all or none; or one
-    delivery order, which the service splits by shop itself. Raises the service's DomainError, with
-    ``organisation_id`` set on it for a pickup order."""
+    """Call the service once for the whole basket: it routes every line, splits the order by shop and places
+    all of it or none. For pickup, each organisation of the basket has its chosen shop."""
     data = form.cleaned_data
-    key = data["idempotency_key"]
-    if data["fulfilment"] == Fulfilment.PICKUP:
-        groups = sorted(contents.by_organisation(), key=lambda group: group[0].pk)  # locks in a stable order
-        with transaction.atomic():
-            for organisation, lines in groups:
-                try:
-                    reservation_create(
-                        customer=customer,
-                        lines=[LineRequest(offer_id=line.offer.pk, quantity=line.quantity) for line in lines],
-                        fulfilment=Fulfilment.PICKUP,
-                        pickup_shop_id=form.pickup_shop_id(organisation.pk),
-                        pickup_on=data["pickup_on"],
-                        idempotency_key=f"{key}-{organisation.pk}",
-                        actor=customer,
-                    )
-                except DomainError as error:
-                    error.organisation_id = organisation.pk
-                    raise
-        return
+    pickup = data["fulfilment"] == Fulfilment.PICKUP
+    pickup_shop_ids = (
+        [form.pickup_shop_id(organisation.pk) for organisation, _lines in contents.by_organisation()] if pickup else []
+    )
     reservation_create(
         customer=customer,
         lines=[LineRequest(offer_id=line.offer.pk, quantity=line.quantity) for line in contents.lines],
         fulfilment=data["fulfilment"],
-        address=DeliveryAddress(
+        pickup_shop_ids=[shop_id for shop_id in pickup_shop_ids if shop_id],
+        pickup_on=data["pickup_on"] if pickup else None,
+        address=None
+        if pickup
+        else DeliveryAddress(
             name=data["delivery_name"],
             address=data["delivery_address"],
             postcode=data["delivery_postcode"],
             city=data["delivery_city"],
         ),
-        idempotency_key=key,
+        idempotency_key=data["idempotency_key"],
         actor=customer,
     )
 
@@ -192,8 +177,9 @@ def _short_lines(error, contents):
 def _show_error(error, *, form, contents, errors):
     """Put a service's message next to the field it names."""
     field = error.field
-    if field == "pickup_shop" and getattr(error, "organisation_id", None) is not None:
-        form.add_error(pickup_field_name(error.organisation_id), error.message)
+    organisation_of = {line.offer.pk: line.offer.organisation_id for line in contents.lines}
+    if field == "pickup_shop" and error.details.get("offer") in organisation_of:
+        form.add_error(pickup_field_name(organisation_of[error.details["offer"]]), error.message)
     elif field in ("pickup_on", "fulfilment"):
         form.add_error(field, error.message)
     elif field == "address":

@@ -103,6 +103,12 @@ class ReservationRequestSerializer(serializers.Serializer):
     lines = LineRequestSerializer(many=True, min_length=1, max_length=MAX_LINES)
     fulfilment = serializers.ChoiceField(choices=Fulfilment.choices)
     pickup_shop = serializers.IntegerField(**ID, required=False)
+    pickup_shops = serializers.ListField(
+        child=serializers.IntegerField(**ID),
+        required=False,
+        max_length=MAX_LINES,
+        help_text="For a basket from several organisations: the pickup shop chosen in each.",
+    )
     pickup_on = serializers.DateField(required=False, help_text="The day the customer plans to come (optional).")
     address = DeliveryAddressSerializer(required=False, help_text="For home delivery.")
 

@@ -151,6 +151,7 @@ class ReservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             lines=[LineRequest(line["offer"], line["quantity"]) for line in data["lines"]],
             fulfilment=data["fulfilment"],
             pickup_shop_id=data.get("pickup_shop"),
+            pickup_shop_ids=data.get("pickup_shops", ()),
             pickup_on=data.get("pickup_on"),
             address=DeliveryAddress(**address) if address else None,
             idempotency_key=key,
