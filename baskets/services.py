@@ -372,6 +372,10 @@ def _refuse_transition(from_status, to_status):
     )
 
 
+# Pickup orders wait ready in the shop; delivered ones are shipped.
+ONLY_FOR = {S.READY: Fulfilment.PICKUP, S.COLLECTED: Fulfilment.PICKUP, S.SHIPPED: Fulfilment.DELIVERY}
+
+
 @transaction.atomic
 def reservation_transition(
     *,
@@ -402,6 +406,14 @@ def reservation_transition(
         )
     if to_status not in TRANSITIONS.get(from_status, ()):
         _refuse_transition(from_status, to_status)
+    if to_status in ONLY_FOR and locked.fulfilment != ONLY_FOR[to_status]:
+        raise InvalidTransition(
+            _("An order for %(fulfilment)s cannot become “%(to)s”.")
+            % {"fulfilment": Fulfilment(locked.fulfilment).label.lower(), "to": ReservationStatus(to_status).label},
+            field="status",
+            from_status=from_status,
+            to_status=to_status,
+        )
     if to_status == S.REFUSED and not reason:
         raise InvalidTransition(_("Say why the order is refused."), field="reason")
     if to_status == S.CANCELLED and not reason and actor is not None and actor.pk != locked.customer_id:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -59,13 +60,25 @@ class Organisation(ListsOffersWhenActive, models.Model):
     )
     # Empty: the platform's deadlines for orders (OrderDeadlines setting) apply.
     hours_to_accept = models.PositiveIntegerField(
-        _("hours to accept an order"), null=True, blank=True, help_text=_("Empty: the platform's rule.")
+        _("hours to accept an order"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: the platform's rule."),
     )
     hours_to_prepare = models.PositiveIntegerField(
-        _("hours to prepare or ship an order"), null=True, blank=True, help_text=_("Empty: the platform's rule.")
+        _("hours to prepare or ship an order"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: the platform's rule."),
     )
     hours_to_collect = models.PositiveIntegerField(
-        _("hours the customer has to collect"), null=True, blank=True, help_text=_("Empty: the platform's rule.")
+        _("hours the customer has to collect"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: the platform's rule."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -227,3 +227,15 @@ def test_impossible_transitions_are_refused_and_change_nothing(customer, shop):
         reservation_transition(reservation=reservation, to_status=S.CANCELLED)
     assert stock(chair) == (5, 0)
     assert reservation.history.count() == 2
+
+
+def test_pickup_orders_are_not_shipped_and_deliveries_not_left_ready(customer, shop):
+    chair = offer_in(shop, stock_on_hand=5)
+    pickup, delivery = place(customer, (chair, 1), shop=shop), place(customer, (chair, 1))
+    for reservation, wrong in ((pickup, S.SHIPPED), (delivery, S.READY)):
+        reservation_transition(reservation=reservation, to_status=S.ACCEPTED)
+        with pytest.raises(InvalidTransition):
+            reservation_transition(reservation=reservation, to_status=wrong)
+    reservation_transition(reservation=delivery, to_status=S.SHIPPED, carrier="La Poste", tracking_number="6A123")
+    reservation_transition(reservation=delivery, to_status=S.DELIVERED)
+    assert stock(chair) == (4, 1)
