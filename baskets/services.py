@@ -393,7 +393,7 @@ def reservation_transition(
 
     Refusing needs a reason; shipping a carrier and a tracking number; collecting how the customer paid.
     """
-    locked = Reservation.objects.select_for_update().select_related("organisation").get(pk=reservation.pk)
+    locked = Reservation.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=reservation.pk)
     from_status = locked.status
     reason = (reason or "").strip()[:300]
     if allowed_from is not None and from_status not in allowed_from:
@@ -549,7 +549,7 @@ def reservation_reassign(
 
     Returns the reservation now holding the moved lines, or None when no shop holds them.
     """
-    locked = Reservation.objects.select_for_update().select_related("shop", "organisation").get(pk=reservation.pk)
+    locked = Reservation.objects.select_for_update(of=("self",)).select_related("shop", "organisation").get(pk=reservation.pk)
     if locked.status not in REASSIGNABLE:
         raise InvalidTransition(
             _("An order that is “%(status)s” cannot move to another shop.")
@@ -670,7 +670,7 @@ class SweepReport:
 def _lock_if_still_due(pk, *, status, now) -> Reservation | None:
     """The order, locked, if it is still overdue in ``status``; None if another run took it or it moved on."""
     return (
-        Reservation.objects.select_for_update(skip_locked=True)
+        Reservation.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(pk=pk, status=status, due_at__lt=now)
         .select_related("shop", "organisation")
         .first()

@@ -125,3 +125,71 @@ def test_a_retried_order_sent_twice_at_once_is_placed_once(buyers):
     assert outcomes == [["won"] * BUYERS]
     assert len(set(placed)) == 1
     assert Offer.objects.get(pk=chair.pk).stock_allocated == 1
+
+
+def test_two_sweeps_at_once_handle_each_overdue_order_once(buyers):
+    """Two workers run the deadline sweep at the same moment, three times over: every overdue order is moved or
+    cancelled once, its units released once, its customer e-mailed once."""
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from baskets.choices import ReservationStatus
+    from baskets.models import Reassignment, Reservation
+    from baskets.services import reservation_transition, reservations_sweep
+
+    organisation = factories.OrganisationFactory()
+    near, far = (factories.ShopFactory(organisation=organisation) for _ in range(2))
+    product = factories.ProductFactory(organisation=organisation)
+    offers = [
+        factories.OfferFactory(organisation=organisation, shop=shop, product=product, stock_on_hand=100)
+        for shop in (near, far)
+    ]
+    unaccepted = [
+        reservation_create(
+            customer=buyer, lines=[LineRequest(offers[0].pk, 1)], fulfilment="pickup", pickup_shop_id=near.pk
+        )
+        for buyer in buyers[:20]
+    ]
+    uncollected = []
+    for buyer in buyers[20:]:
+        reservation = reservation_create(
+            customer=buyer, lines=[LineRequest(offers[1].pk, 1)], fulfilment="pickup", pickup_shop_id=far.pk
+        )
+        reservation_transition(reservation=reservation, to_status=ReservationStatus.ACCEPTED)
+        uncollected.append(reservation_transition(reservation=reservation, to_status=ReservationStatus.READY))
+    Reservation.objects.update(due_at=timezone.now() - timedelta(minutes=1))
+    mail.outbox.clear()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            for _ in range(3):
+                barrier.wait()
+                reservations_sweep()
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Reassignment.objects.count() == 20
+    assert set(Reservation.objects.filter(pk__in=[r.pk for r in unaccepted]).values_list("shop_id", "status")) == {
+        (far.pk, ReservationStatus.PLACED)
+    }
+    assert set(Reservation.objects.filter(pk__in=[r.pk for r in uncollected]).values_list("status", flat=True)) == {
+        ReservationStatus.CANCELLED
+    }
+    held = ReservationLine.objects.filter(holds_stock=True).values("offer").annotate(units=Sum("quantity"))
+    assert {row["offer"]: row["units"] for row in held} == {offers[1].pk: 20}
+    assert [Offer.objects.get(pk=offer.pk).stock_allocated for offer in offers] == [0, 20]
+    to_customers = [message.to[0] for message in mail.outbox if message.to[0] in {b.email for b in buyers}]
+    assert sorted(to_customers) == sorted(buyer.email for buyer in buyers)
