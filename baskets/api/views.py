@@ -169,8 +169,7 @@ class ReservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def _answer(self, reservation):
         return Response(ReservationSerializer(self.get_queryset().get(pk=reservation.pk)).data)
 
-    def _move(self, request, to_status, **options):
-        reservation = self._handled(request)
+    def _move(self, request, reservation, to_status, **options):
         reservation_transition(reservation=reservation, to_status=to_status, actor=request.user, **options)
         return self._answer(reservation)
 
@@ -184,44 +183,51 @@ class ReservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         reservation = self.get_object()
-        reason = _body(ReasonSerializer, request).get("reason", "")
         if reservation.customer_id == request.user.pk:
+            reason = _body(ReasonSerializer, request).get("reason", "")
             reservation_cancel_by_customer(reservation=reservation, customer=request.user, reason=reason)
             return self._answer(reservation)
-        return self._move(request, ReservationStatus.CANCELLED, reason=reason)
+        reservation = self._handled(request)
+        return self._move(
+            request, reservation, ReservationStatus.CANCELLED, reason=_body(ReasonSerializer, request).get("reason", "")
+        )
 
     @extend_schema(summary="Accept an order (staff)", request=None, responses=STAFF_RESPONSES)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._move(request, ReservationStatus.ACCEPTED)
+        return self._move(request, self._handled(request), ReservationStatus.ACCEPTED)
 
     @extend_schema(summary="Refuse an order (staff)", request=ReasonSerializer, responses=STAFF_RESPONSES)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        return self._move(request, ReservationStatus.REFUSED, reason=_body(ReasonSerializer, request).get("reason", ""))
+        reservation = self._handled(request)
+        reason = _body(ReasonSerializer, request).get("reason", "")
+        return self._move(request, reservation, ReservationStatus.REFUSED, reason=reason)
 
     @extend_schema(summary="Mark an order ready for pickup (staff)", request=None, responses=STAFF_RESPONSES)
     @action(detail=True, methods=["post"])
     def ready(self, request, pk=None):
-        return self._move(request, ReservationStatus.READY)
+        return self._move(request, self._handled(request), ReservationStatus.READY)
 
     @extend_schema(
         summary="Record the collection and the payment (staff)", request=CollectSerializer, responses=STAFF_RESPONSES
     )
     @action(detail=True, methods=["post"])
     def collect(self, request, pk=None):
+        reservation = self._handled(request)
         data = _body(CollectSerializer, request)
-        return self._move(request, ReservationStatus.COLLECTED, payment_method=data["payment_method"])
+        return self._move(request, reservation, ReservationStatus.COLLECTED, payment_method=data["payment_method"])
 
     @extend_schema(summary="Ship an order (staff)", request=ShipSerializer, responses=STAFF_RESPONSES)
     @action(detail=True, methods=["post"])
     def ship(self, request, pk=None):
-        return self._move(request, ReservationStatus.SHIPPED, **_body(ShipSerializer, request))
+        reservation = self._handled(request)
+        return self._move(request, reservation, ReservationStatus.SHIPPED, **_body(ShipSerializer, request))
 
     @extend_schema(summary="Record the delivery of a shipped order (staff)", request=None, responses=STAFF_RESPONSES)
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
-        return self._move(request, ReservationStatus.DELIVERED)
+        return self._move(request, self._handled(request), ReservationStatus.DELIVERED)
 
     @extend_schema(
         summary="Cancel one line of an order (staff)", request=LineCancelSerializer, responses=STAFF_RESPONSES
