@@ -420,7 +420,7 @@ class ReservationDetailView(ReservationMixin, TemplateView):
         )
         can_handle = self.user_has_permission("change") and may_handle(user=user, reservation=reservation)
         can_reassign = can_handle and may_reassign(user=user) and reservation.status in REASSIGNABLE
-        can_record_returns = can_handle and may_reassign(user=user) and reservation.status in HANDS_OVER
+        can_record_returns = can_handle and reservation.status in HANDS_OVER
         returnable = [line for line in lines if line.handed_over_at and line.returned_quantity < line.quantity]
         context = super().get_context_data(**kwargs)
         context.update(
@@ -648,7 +648,7 @@ class LineCancelView(LineActionMixin, ReservationActionView):
 
 
 class AnimatorActionMixin:
-    forbidden_message = gettext_lazy("Only the animators move orders between shops and record returns.")
+    forbidden_message = gettext_lazy("Only the animators move orders between shops.")
 
     def is_allowed(self):
         return may_reassign(user=self.request.user)
@@ -701,7 +701,7 @@ class LineReassignView(LineActionMixin, ReassignView):
         }
 
 
-class LineReturnView(AnimatorActionMixin, ReservationActionView):
+class LineReturnView(ReservationActionView):
     form_class = LineReturnForm
     page_title = gettext_lazy("Record a return")
     submit_label = gettext_lazy("Record the return")

@@ -3,10 +3,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
-
-from shops.wagtail_hooks import OrganisationViewSet
 
 from . import admin_views as views
 from .models import Reservation
@@ -91,15 +88,3 @@ def add_orders_to_handle_panel(request, panels):
                 detail_url_name=reservation_viewset.get_url_name("detail"),
             )
         )
-
-
-# The organisation's own order deadlines sit in its edit form, for whoever may already edit the organisation;
-# the platform's deadlines are the OrderDeadlines setting (platform admins only). Added from here because the
-# deadlines are the orders' business; the fields and the form's service stay the organisation's.
-ORDER_DEADLINES_PANEL = MultiFieldPanel(
-    [FieldRowPanel([FieldPanel("hours_to_accept"), FieldPanel("hours_to_prepare"), FieldPanel("hours_to_collect")])],
-    heading=_("Order deadlines"),
-    help_text=_("In hours. Leave empty to follow the platform's deadlines."),
-)
-if ORDER_DEADLINES_PANEL not in OrganisationViewSet.edit_handler.children:
-    OrganisationViewSet.edit_handler.children.insert(-1, ORDER_DEADLINES_PANEL)

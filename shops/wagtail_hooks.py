@@ -36,6 +36,16 @@ class OrganisationViewSet(OrganisationScopedViewSet):
                 [FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]), FieldPanel("website"), *ADDRESS_PANELS[:2]],
                 heading=_("Contact"),
             ),
+            # The platform's deadlines are the OrderDeadlines setting (baskets), for platform admins only.
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [FieldPanel("hours_to_accept"), FieldPanel("hours_to_prepare"), FieldPanel("hours_to_collect")]
+                    )
+                ],
+                heading=_("Order deadlines"),
+                help_text=_("In hours. Leave empty to follow the platform's deadlines."),
+            ),
             FieldPanel("active"),
         ],
         base_form_class=OrganisationForm,
