@@ -235,7 +235,7 @@ def test_short_stock_says_which_line_and_reserves_nothing(signed_in, chair, shop
     assert response.status_code == 200
     assert "Pas assez de stock pour certaines lignes de la commande." in html
     assert response.context["errors"]["short"][0][1:] == (3, 1)
-    assert "“Chaise bistrot”" in html and 'class="short-line"' in html
+    assert "Chaise bistrot" in html and 'class="short-line"' in html
     assert Reservation.objects.count() == 0 and stock(chair) == (1, 0) and stock(lamp) == (9, 0)
     assert signed_in.session[SESSION_KEY] == {str(chair.pk): 3, str(lamp.pk): 1}
 

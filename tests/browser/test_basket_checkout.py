@@ -16,12 +16,12 @@ from baskets.models import Reservation
 from offers.models import Offer
 from shops.models import OpeningPeriod
 from tests import factories
-from tests.browser.conftest import assert_accessible, browser, page, screenshot  # noqa: F401  (fixtures)
+from tests.browser.conftest import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def signed_in(page, live_server, user):  # noqa: F811
+def signed_in(page, live_server, user):
     """The browser carries the session of a user logged in through Django's test client."""
     client = Client()
     client.force_login(user)
@@ -29,7 +29,7 @@ def signed_in(page, live_server, user):  # noqa: F811
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
-def test_offer_to_basket_to_pickup_confirmation(live_server, page):  # noqa: F811
+def test_offer_to_basket_to_pickup_confirmation(live_server, page):
     shop = factories.ShopFactory(
         name="La Fabrique — Montreuil", address="12 rue de Paris", postcode="93100", city="Montreuil"
     )

@@ -5,14 +5,13 @@ Screenshots: artifacts/screenshots/accounts-signup.png and accounts-account.png.
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, browser, page, screenshot  # noqa: F401 (fixtures)
-
-from .conftest import PASSWORD
+from tests.accounts.conftest import PASSWORD
+from tests.browser.conftest import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_signing_up_through_the_form_opens_the_account_page(live_server, page):  # noqa: F811
+def test_signing_up_through_the_form_opens_the_account_page(live_server, page):
     page.goto(f"{live_server.url}/")
     page.locator('header a[href="/compte/inscription/"]').click()
     page.wait_for_url("**/compte/inscription/")

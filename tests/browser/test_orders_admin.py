@@ -12,10 +12,6 @@ from tests.browser import conftest as browser_conftest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-# The browser fixtures live with the other browser tests.
-browser = browser_conftest.browser
-page = browser_conftest.page
-
 
 def test_staff_open_their_orders_and_one_order(live_server, page):
     organisation = factories.OrganisationFactory(name="Ressourcerie Alpha")
