@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from offers.impact import impact_summary
+
 from .exceptions import InvalidAccount
 from .forms import DeleteAccountForm, LoginForm, ProfileForm, SignupForm
 from .models import CustomerProfile
@@ -94,7 +96,8 @@ def account(request):
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("accounts:account")
-    return render(request, "accounts/account.html", {"form": form})
+    impact = impact_summary(customer_id=user.pk)
+    return render(request, "accounts/account.html", {"form": form, "impact": impact})
 
 
 @sensitive_post_parameters("password")

@@ -243,3 +243,24 @@ def test_the_pages_speak_english_under_en(client):
     page = client.get("/en/compte/connexion/")
     assert page.status_code == 200 and 'lang="en"' in page.content.decode()
     assert 'href="/en/compte/inscription/"' in page.content.decode()
+
+
+def test_the_account_page_shows_what_the_customers_collected_purchases_saved(client, customer):
+    client.force_login(customer)
+    assert "account-impact" not in client.get(reverse("accounts:account")).content.decode()
+    from decimal import Decimal
+
+    from baskets.services import reservation_transition
+
+    category = factories.ProductCategoryFactory(co2e_per_item_kg=Decimal("30.0"), waste_per_item_kg=Decimal("12.0"))
+    sofa = factories.OfferFactory(
+        stock_on_hand=1, product__category=category, product__is_unique_item=True, product__condition="good"
+    )
+    order = reservation_create(
+        customer=customer, lines=[LineRequest(sofa.pk, 1)], fulfilment="pickup", pickup_shop_id=sofa.shop_id
+    )
+    for status in ("accepted", "ready"):
+        reservation_transition(reservation=order, to_status=status)
+    reservation_transition(reservation=order, to_status="collected", payment_method="card")
+    html = client.get(reverse("accounts:account")).content.decode()
+    assert "30,0 kg" in html and "12,0 kg" in html and "account-impact" in html
