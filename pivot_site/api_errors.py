@@ -23,7 +23,14 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response({"code": "invalid", "detail": errors}, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and set(response.data) == {"detail"}:
+        # Refusals say what happened in a code a client can test (not_authenticated, authentication_failed,
+        # permission_denied, not_found, throttled...), besides the message in the user's language.
+        codes = exc.get_codes() if hasattr(exc, "get_codes") else None
+        if isinstance(codes, str):
+            response.data["code"] = codes
+    return response
 
 
 class JSONParser(parsers.JSONParser):
@@ -36,8 +43,10 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(_("JSON parse error - the body is nested too deeply."))
 
 
-# What DRF answers for refused or missing things: {"detail": "..."}.
-DETAIL_ERROR = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+# What DRF answers for refused or missing things: {"detail": "...", "code": "..."}.
+DETAIL_ERROR = inline_serializer(
+    "ErrorDetail", fields={"detail": serializers.CharField(), "code": serializers.CharField(required=False)}
+)
 
 # What DRF answers for invalid input: each parameter or field with its messages.
 VALIDATION_ERROR = {

@@ -74,7 +74,7 @@ def test_a_bad_token_is_refused_even_on_public_lists(api, org_a):
 
     response = api.get("/api/v1/offers/")
     assert response.status_code in (401, 403)
-    assert response.json() == {"detail": translated("Invalid token.")}
+    assert response.json() == {"detail": translated("Invalid token."), "code": "authentication_failed"}
     assert api.get("/api/v1/members/").status_code in (401, 403)
 
 

@@ -27,7 +27,10 @@ def test_customers_who_work_for_no_organisation_are_refused(api_as, customer, or
     response = api_as(customer).get(URL)
 
     assert response.status_code == 403
-    assert response.json() == {"detail": translated("Only the staff of an organisation can see its members.")}
+    assert response.json() == {
+        "detail": translated("Only the staff of an organisation can see its members."),
+        "code": "permission_denied",
+    }
 
 
 def test_staff_see_their_organisations_members_only(api_as, org_a, org_b, staff_a):
