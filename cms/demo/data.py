@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from stdnum import ean, luhn
 
+from baskets.choices import Fulfilment, PaymentMethod, ReservationStatus
 from offers.choices import Condition, Unit
 from shops.choices import OrganisationKind, StaffRole, VolunteerAnswer, VolunteerDomainCode, Weekday
 
@@ -2154,6 +2155,69 @@ USERS = [
     ("adherent", "Claire", "Dubois", ROLE_MEMBER, None),
 ]
 DEMO_USERNAMES = [username for username, *_ in USERS]
+# The demo's customers: their orders go with the demo data on ``--reset``, wherever they were placed.
+DEMO_CUSTOMERS = [username for username, _first, _last, role, _organisation in USERS if role == ROLE_MEMBER]
+
+# ---------------------------------------------------------------------------------------------------------
+# Orders, placed by the demo member through the order services, so that the orders admin and its dashboard
+# panel have something to show. "key" is the order's idempotency key (its natural key); "steps" are the
+# statuses it then goes through, each set by the organisation's demo staff user. The offers are chosen
+# when loading, among those in stock: a unique item for each ressourcerie order (collected in the shop
+# that holds it); for the shoe networks, a pair delivered to the town of the shop that holds it, except
+# "routed", delivered to the town of a shop out of that size, which the nearest shop holding it serves.
+ORDER_CUSTOMER = "adherent"
+ORDERS = [
+    {"key": "demo-fabrique-reservee", "organisation": RESSOURCERIE, "fulfilment": Fulfilment.PICKUP, "steps": []},
+    {
+        "key": "demo-fabrique-acceptee",
+        "organisation": RESSOURCERIE,
+        "fulfilment": Fulfilment.PICKUP,
+        "steps": [ReservationStatus.ACCEPTED],
+    },
+    {
+        "key": "demo-fabrique-prete",
+        "organisation": RESSOURCERIE,
+        "fulfilment": Fulfilment.PICKUP,
+        "steps": [ReservationStatus.ACCEPTED, ReservationStatus.READY],
+    },
+    {
+        "key": "demo-fabrique-retiree",
+        "organisation": RESSOURCERIE,
+        "fulfilment": Fulfilment.PICKUP,
+        "steps": [ReservationStatus.ACCEPTED, ReservationStatus.READY, ReservationStatus.COLLECTED],
+        "payment_method": PaymentMethod.CASH,
+    },
+    {
+        "key": "demo-chaussures-routee",
+        "organisation": None,  # the first network with two shops where the case occurs
+        "fulfilment": Fulfilment.DELIVERY,
+        "routed": True,
+        "recipient": "Claire Dubois",
+        "street": "5 place de la Mairie",
+        "steps": [],
+    },
+    {
+        "key": "demo-lefevre-expediee",
+        "organisation": SHOE_LEFEVRE,
+        "fulfilment": Fulfilment.DELIVERY,
+        "recipient": "Claire Dubois",
+        "street": "14 rue Saint-Maur",
+        "steps": [ReservationStatus.ACCEPTED, ReservationStatus.SHIPPED],
+        "carrier": "Colissimo",
+        "tracking_number": "6A18472930516",
+    },
+    {
+        # Accepted but not shipped in time: the dashboard's overdue order. An overdue *placed* order would not
+        # stay one: the deadline sweep (every minute under ``make run``) reassigns or cancels it.
+        "key": "demo-lefevre-en-retard",
+        "organisation": SHOE_LEFEVRE,
+        "fulfilment": Fulfilment.DELIVERY,
+        "recipient": "Lucas Dubois",
+        "street": "27 rue Oberkampf",
+        "steps": [ReservationStatus.ACCEPTED],
+        "overdue_hours": 6,
+    },
+]
 
 # The home page's featured shops, in this order: one of each kind of organisation, then two shoe shops.
 FEATURED_SHOPS = [

@@ -1,9 +1,10 @@
 """Builds the demo dataset of ``cms.demo.data`` through the services, as every other door does.
 
 Each object is looked up by its natural key first (organisation and shop slugs, usernames, e-mails, supplier
-references, GTINs, image titles) and only created when missing, so that running the loader again changes
-nothing. The only exception to "through the services" is the benchmark volume of ``--scale``: see
-``DemoLoader.scale_up``.
+references, GTINs, image titles, orders' idempotency keys) and only created when missing, so that running
+the loader again changes nothing. The exceptions to "through the services" are the benchmark volume of
+``--scale`` (see ``DemoLoader.scale_up``), the past sales (``DemoLoader.build_sales``) and the dates of the
+overdue demo order (``DemoLoader.backdate_order``).
 """
 
 import io
@@ -18,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
+from django.db.models import F
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -26,15 +28,22 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from baskets.choices import Fulfilment, ReservationStatus
+from baskets.deadlines import deadlines_for
+from baskets.models import Reservation, StatusChange
+from baskets.routing import candidates, default_strategy
+from baskets.services import DeliveryAddress, LineRequest, reservation_create, reservation_transition
 from cms.models import CatalogPage, HomePage, HomePageFeaturedShop, ShopPage
 from offers import services as offer_services
 from offers.choices import OfferStatus, SaleMode, Unit
 from offers.models import Offer, Producer, Product, ProductCategory, ProductImage
 from offers.search import offers_reindex
+from offers.selectors import sale_period_condition
 from offers.services import offer_prices
 from pivot_site import page_cache
 from shops import services as shop_services
 from shops.choices import ANIMATORS_GROUP, StaffRole
+from shops.geocoding import geocode_offline
 from shops.models import (
     CustomerCategory,
     Depot,
@@ -102,6 +111,7 @@ class DemoLoader:
             self.build_shoe_network,
             self.build_garden,
             self.build_sales,
+            self.build_orders,
             self.build_branding,
             self.build_home_page,
             self.build_catalogue_page,
@@ -661,6 +671,141 @@ class DemoLoader:
             sold_at = (today - timedelta(days=days_ago)).replace(hour=rng.randrange(10, 19), minute=rng.randrange(60))
             Offer.objects.filter(pk__in=pks).update(sold_at=sold_at, sold_quantity=1, stock_on_hand=0)
             self.created["offers marked sold"] += len(pks)
+
+    # ---------------------------------------------------------------------------------------------------
+    # Orders: placed by the demo member and moved on by the shops' staff, through the order services
+
+    def build_orders(self):
+        """The orders of ``data.ORDERS``, each looked up by its idempotency key first. An order is moved
+        through its steps only while it is still placed, so that a run never undoes what staff did since."""
+        customer = self.users[data.ORDER_CUSTOMER]
+        existing = {
+            order.idempotency_key: order
+            for order in Reservation.objects.filter(
+                customer=customer, idempotency_key__in=[spec["key"] for spec in data.ORDERS]
+            )
+        }
+        used: set[int] = set()
+        for spec in data.ORDERS:
+            order = existing.get(spec["key"])
+            if order is None:
+                order = self.place_order(spec, customer=customer, used=used)
+                if order is None:
+                    self.log(f"order {spec['key']}: no offer in stock fits, skipped")
+                    continue
+                self.created["orders"] += 1
+            if order.status != ReservationStatus.PLACED or not spec["steps"]:
+                continue
+            staff = self.staff_user(order.organisation)
+            for status in spec["steps"]:
+                order = reservation_transition(
+                    reservation=order,
+                    to_status=status,
+                    actor=staff,
+                    carrier=spec.get("carrier", ""),
+                    tracking_number=spec.get("tracking_number", ""),
+                    payment_method=spec.get("payment_method", ""),
+                )
+            if spec.get("overdue_hours"):
+                self.backdate_order(order, overdue=timedelta(hours=spec["overdue_hours"]))
+
+    def place_order(self, spec, *, customer, used: set[int]) -> Reservation | None:
+        seen = self.routed_offer() if spec.get("routed") else self.offer_in_stock(self.orgs[spec["organisation"]], used)
+        if seen is None:
+            return None
+        used.add(seen.pk)
+        if spec["fulfilment"] == Fulfilment.PICKUP:
+            where = {"pickup_shop_id": seen.shop_id}
+        else:
+            # Delivered to the town of the shop where the customer saw the offer.
+            where = {
+                "address": DeliveryAddress(
+                    name=spec["recipient"], address=spec["street"], postcode=seen.shop.postcode, city=seen.shop.city
+                )
+            }
+        return reservation_create(
+            customer=customer,
+            lines=[LineRequest(seen.pk, 1)],
+            fulfilment=spec["fulfilment"],
+            idempotency_key=spec["key"],
+            actor=customer,
+            **where,
+        )
+
+    @staticmethod
+    def orderable_offers():
+        return (
+            Offer.objects.filter(listed=True, shop__isnull=False)
+            .filter(sale_period_condition())
+            .exclude(sale_mode=SaleMode.SUBSCRIPTION)
+            .select_related("shop")
+            .order_by("pk")
+        )
+
+    def offer_in_stock(self, organisation: Organisation, used: set[int]) -> Offer | None:
+        """The organisation's first offer with a unit free (not one a previous demo order took)."""
+        return (
+            self.orderable_offers()
+            .filter(organisation=organisation, unlimited_stock=False, stock_on_hand__gt=F("stock_allocated"))
+            .exclude(pk__in=used)
+            .first()
+        )
+
+    def routed_offer(self) -> Offer | None:
+        """A pair out of stock in a network's shop, for which the shop nearest to that shop's town holding
+        the size (as the order routing ranks them) belongs to the same network: ordered for delivery there,
+        it is served by that other shop."""
+        strategy = default_strategy()
+        for slug in data.SHOE_ORGANISATIONS:
+            shops = [self.shops[spec["slug"]] for spec in data.SHOPS if spec["organisation"] == slug]
+            if len(shops) < 2:
+                continue
+            out_of_stock = self.orderable_offers().filter(
+                shop__in=shops, unlimited_stock=False, stock_on_hand__lte=F("stock_allocated")
+            )
+            for seen in out_of_stock:
+                place = geocode_offline(f"{seen.shop.postcode} {seen.shop.city}")
+                if place is None:
+                    continue
+                holding = {
+                    candidate.shop_id: [candidate]
+                    for candidate in candidates(
+                        product_ids=[seen.product_id], latitude=place.latitude, longitude=place.longitude
+                    ).get(seen.product_id, [])
+                    if candidate.holds(1)
+                }
+                if holding:
+                    nearest = holding[strategy.rank_shops(holding)[0]][0]
+                    if nearest.organisation_id == seen.organisation_id and nearest.shop_id != seen.shop_id:
+                        return seen
+        return None
+
+    def staff_user(self, organisation: Organisation):
+        """The organisation's demo staff user (a manager when it has no staff), else the platform admin."""
+        for role in (StaffRole.STAFF, StaffRole.MANAGER):
+            for username, _first, _last, user_role, slug in data.USERS:
+                if user_role == role and slug == organisation.slug:
+                    return self.users[username]
+        return self.actor
+
+    @staticmethod
+    def backdate_order(order: Reservation, *, overdue: timedelta):
+        """Demo only, as an order placed now cannot be late yet: move the order's dates (placed, history,
+        deadlines) back by the time its current step allows plus ``overdue``, with UPDATEs, so that its
+        deadline passed ``overdue`` ago."""
+        deadlines = deadlines_for(organisation=order.organisation)
+        step = {
+            ReservationStatus.PLACED: deadlines.accept,
+            ReservationStatus.ACCEPTED: deadlines.prepare,
+            ReservationStatus.READY: deadlines.collect,
+        }[order.status]
+        shift = step + overdue
+        Reservation.objects.filter(pk=order.pk).update(
+            placed_at=F("placed_at") - shift,
+            due_at=F("due_at") - shift,
+            pickup_deadline=F("pickup_deadline") - shift,
+        )
+        StatusChange.objects.filter(reservation=order).update(at=F("at") - shift)
 
     # ---------------------------------------------------------------------------------------------------
     # Pages

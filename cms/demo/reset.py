@@ -1,13 +1,15 @@
-"""``load_demo_data --reset``: delete the demo organisations and everything under them, the shared shoe
-catalogue, the demo users and the demo pictures — and nothing else."""
+"""``load_demo_data --reset``: delete the demo organisations and everything under them (their orders first),
+the demo customers' orders, the shared shoe catalogue, the demo users and the demo pictures — and nothing
+else."""
 
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, ProtectedError, RestrictedError
+from django.db.models import Count, F, ProtectedError, Q, RestrictedError, Sum
 from wagtail.images import get_image_model
 
+from baskets.models import Reservation, ReservationLine
 from cms.models import ShopPage
 from offers.models import Offer, Product, ProductCategory
 from shops.models import Closure, Depot, Member, Organisation, Shop
@@ -45,6 +47,23 @@ def delete_categories(queryset) -> int:
     return len(categories)
 
 
+def delete_orders(reservations) -> int:
+    """Delete orders (their lines, history and reassignments go with them); the units their lines still held
+    go back to the offers' free stock, so that an offer that stays (another organisation's, ordered by a demo
+    customer) keeps ``stock_allocated`` equal to what its remaining orders hold."""
+    held = (
+        ReservationLine.objects.filter(reservation__in=reservations, holds_stock=True)
+        .values("offer_id")
+        .annotate(units=Sum("quantity"))
+        .order_by("offer_id")
+    )
+    for row in held:
+        Offer.objects.filter(pk=row["offer_id"]).update(stock_allocated=F("stock_allocated") - row["units"])
+    count = reservations.count()
+    delete_with_dependents(reservations)
+    return count
+
+
 def demo_reset() -> dict[str, int]:
     """Delete the demo data; return how many of each kind of object went."""
     counts = {}
@@ -52,6 +71,15 @@ def demo_reset() -> dict[str, int]:
     group_ids = list(organisations.exclude(staff_group=None).values_list("staff_group_id", flat=True))
     shops = Shop.objects.filter(organisation__in=organisations)
 
+    # Orders first: they protect the offers and shops they were placed in.
+    counts["orders"] = delete_orders(
+        Reservation.objects.filter(
+            Q(organisation__in=organisations)
+            | Q(shop__in=shops)
+            | Q(pickup_shop__in=shops)
+            | Q(customer__username__in=data.DEMO_CUSTOMERS)
+        )
+    )
     pages = ShopPage.objects.filter(shop__in=shops)
     counts["shop pages"] = pages.count()
     pages.delete()

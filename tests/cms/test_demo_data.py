@@ -8,12 +8,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from stdnum import ean
 from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Revision
 
+from baskets.admin_views import overdue_condition
+from baskets.choices import Fulfilment, PaymentMethod, PaymentStatus, ReservationStatus
+from baskets.models import Reservation, ReservationLine, StatusChange
+from baskets.services import LineRequest, reservation_create
+from baskets.wagtail_hooks import reservation_viewset
 from cms.demo import data
 from cms.demo.pictures import contrast_ratio
 from cms.demo.reset import delete_with_dependents, demo_reset
@@ -62,6 +69,9 @@ COUNTED = [
     ShopPage,
     Revision,
     GroupPagePermission,
+    Reservation,
+    ReservationLine,
+    StatusChange,
 ]
 
 
@@ -78,6 +88,12 @@ def load(**options) -> str:
 
 def demo_organisations():
     return Organisation.objects.filter(slug__in=[spec["slug"] for spec in data.ORGANISATIONS])
+
+
+def demo_orders():
+    return Reservation.objects.filter(
+        customer__username=data.ORDER_CUSTOMER, idempotency_key__in=[spec["key"] for spec in data.ORDERS]
+    )
 
 
 def check_load_builds_every_kind_of_organisation():
@@ -99,7 +115,10 @@ def check_load_builds_every_kind_of_organisation():
     assert set(CustomerCategory.objects.filter(organisation__slug=data.JARDIN).values_list("name", flat=True)) >= {
         "Panier solidaire"
     }
-    members = Member.objects.filter(organisation__in=organisations)
+    # Besides, the demo customer's first order in an organisation made her a member there (without a category).
+    members = Member.objects.filter(organisation__in=organisations).exclude(
+        user__username=data.ORDER_CUSTOMER, categories__isnull=True
+    )
     assert members.count() == len(data.MEMBERS) == 40
     assert members.filter(is_employee=True).count() == 1
     assert members.filter(volunteer=VolunteerAnswer.YES, volunteer_domains__isnull=False).exists()
@@ -117,7 +136,9 @@ def check_ressourcerie_items_are_unique_photographed_and_priced():
         assert product.is_unique_item and product.condition and product.provenance and product.weight_kg
         assert product.category.co2e_per_item_kg is not None  # a seeded category with ADEME factors
         assert product.images.count() == 1
-        assert offer.stock_on_hand == (0 if offer.sold_quantity else 1) and offer.status == OfferStatus.PUBLISHED
+        collected = ReservationLine.objects.filter(offer=offer, handed_over_at__isnull=False).exists()
+        assert offer.stock_on_hand == (0 if offer.sold_quantity or collected else 1)
+        assert offer.status == OfferStatus.PUBLISHED
         assert offer.price_incl_tax == items[product.supplier_reference]["price_incl_tax"]
     sold = offers.filter(sold_quantity=1, sold_at__gte=timezone.now() - timedelta(days=366))
     assert 0 < sold.count() < ITEMS  # the impact pages have a history
@@ -197,7 +218,75 @@ def check_accounts_are_printed_and_can_log_in(output, client):
         ("jardin", data.JARDIN),
     ]:
         assert StaffMembership.objects.get(user__username=username).organisation.slug == slug
-    assert Member.objects.filter(user__username="adherent").count() == 2
+    ordered_from = set(demo_orders().values_list("organisation__slug", flat=True))
+    assert set(Member.objects.filter(user__username="adherent").values_list("organisation__slug", flat=True)) == {
+        data.EPICERIE,
+        data.JARDIN,
+        *ordered_from,
+    }
+
+
+def check_demo_orders_at_every_step(client):
+    orders = {order.idempotency_key: order for order in demo_orders().select_related("shop__organisation")}
+    expected = {spec["key"]: (spec["steps"] or [ReservationStatus.PLACED])[-1] for spec in data.ORDERS}
+    assert {key: order.status for key, order in orders.items()} == expected
+    for spec in data.ORDERS:
+        order = orders[spec["key"]]
+        assert order.fulfilment == spec["fulfilment"]
+        history = list(order.history.values_list("to_status", flat=True))
+        assert history == [ReservationStatus.PLACED, *spec["steps"]]
+        staff = {"ressourcerie-vente"} if spec["organisation"] == data.RESSOURCERIE else {"chaussures"}
+        moved_by = order.history.exclude(to_status=ReservationStatus.PLACED).values_list("actor__username", flat=True)
+        assert set(moved_by) <= staff
+        assert order.history.get(to_status=ReservationStatus.PLACED).actor.username == data.ORDER_CUSTOMER
+
+    # The ressourcerie: unique items collected in their shop, one paid in cash.
+    fabrique = [orders[spec["key"]] for spec in data.ORDERS if spec["organisation"] == data.RESSOURCERIE]
+    assert {order.status for order in fabrique} == {"placed", "accepted", "ready", "collected"}
+    for order in fabrique:
+        line = order.lines.select_related("offer__product").get()
+        assert line.offer.product.is_unique_item and order.pickup_shop_id == order.shop_id == line.offer.shop_id
+    collected = orders["demo-fabrique-retiree"]
+    assert collected.payment_status == PaymentStatus.PAID and collected.payment_method == PaymentMethod.CASH
+    assert collected.amount_paid == collected.total_incl_tax > 0
+    assert collected.lines.get().handed_over_at is not None
+
+    # The shoe networks: one delivery served by another shop of the network than the one in the customer's town,
+    # which lacks the size; one shipped with its tracking number; one accepted and not shipped in time.
+    routed = orders["demo-chaussures-routee"]
+    assert routed.fulfilment == Fulfilment.DELIVERY and routed.latitude is not None
+    assert routed.shop.organisation.kind == OrganisationKind.SHOP_NETWORK and routed.shop.city != routed.delivery_city
+    line = routed.lines.get()
+    local = Offer.objects.get(
+        shop__organisation=routed.organisation, shop__city=routed.delivery_city, product=line.offer.product
+    )
+    assert local.stock_on_hand <= local.stock_allocated
+    shipped = orders["demo-lefevre-expediee"]
+    assert (
+        shipped.carrier == "Colissimo"
+        and shipped.tracking_number
+        and shipped.shop.organisation.slug == data.SHOE_LEFEVRE
+    )
+    late = orders["demo-lefevre-en-retard"]
+    assert list(Reservation.objects.filter(overdue_condition(timezone.now()))) == [late]
+    assert late.placed_at < late.due_at < timezone.now() - timedelta(hours=5)
+
+    # Every demo offer's allocated units are the units its orders hold.
+    held = dict(
+        ReservationLine.objects.filter(holds_stock=True)
+        .values("offer")
+        .annotate(n=Sum("quantity"))
+        .values_list("offer", "n")
+    )
+    for offer in Offer.objects.filter(organisation__in=demo_organisations()):
+        assert offer.stock_allocated == held.get(offer.pk, 0), offer
+
+    # The dashboard panel shows the overdue order to the shoe shop's staff.
+    client.login(username="chaussures", password=data.DEMO_PASSWORD)
+    html = client.get("/admin/").content.decode()
+    client.logout()
+    detail = reverse(reservation_viewset.get_url_name("detail"), args=[late.pk])
+    assert "w-text-critical-200" in html and f'href="{detail}"' in html  # the overdue count stands out
 
 
 def check_staff_reach_the_admin(client):
@@ -236,19 +325,46 @@ def test_load_builds_the_whole_dataset_and_twice_changes_nothing(db, client):
     check_shoe_network_shares_a_reference_catalogue()
     check_csa_garden_depots_and_subscriptions()
     check_accounts_are_printed_and_can_log_in(output, client)
+    check_demo_orders_at_every_step(client)
     check_staff_reach_the_admin(client)
     check_shop_pages_are_branded_and_render(client)
+    assert f"{len(data.ORDERS)} orders" in output
 
     before = snapshot()
+    statuses = dict(demo_orders().values_list("pk", "status"))
     again = load()
     assert snapshot() == before
+    assert dict(demo_orders().values_list("pk", "status")) == statuses
     assert "nothing changed" in again
 
 
 def test_reset_deletes_only_demo_data_and_reloads(db):
     other = factories.ShopFactory(name="Boutique hors démo")
+    elsewhere = factories.OfferFactory(organisation=other.organisation, shop=other, stock_on_hand=3)
+    kept = reservation_create(
+        customer=factories.UserFactory(),
+        lines=[LineRequest(elsewhere.pk, 1)],
+        fulfilment="pickup",
+        pickup_shop_id=other.pk,
+    )
     load()
     first = snapshot()
+
+    # The demo customer's orders go with the demo data, wherever she placed them, and the units they held are
+    # free again; orders protect offers and shops, so they go first.
+    adherent = get_user_model().objects.get(username=data.ORDER_CUSTOMER)
+    reservation_create(
+        customer=adherent, lines=[LineRequest(elsewhere.pk, 2)], fulfilment="pickup", pickup_shop_id=other.pk
+    )
+    elsewhere.refresh_from_db()
+    assert elsewhere.stock_allocated == 3
+    out = load(reset=True)
+    assert f"Demo data deleted: {len(data.ORDERS) + 1} orders, " in out and "Created:" in out
+    elsewhere.refresh_from_db()
+    assert elsewhere.stock_allocated == 1
+    assert Reservation.objects.filter(shop=other).get() == kept
+    # Only her member record in that other organisation stays: it is that organisation's, not the demo's.
+    assert snapshot() == {**first, "Member": first["Member"] + 1}
 
     # Rows of other apps pointing at demo rows with PROTECT (as offers do at products) go first.
     products = Product.objects.filter(organisation__slug=data.RESSOURCERIE)
@@ -256,7 +372,7 @@ def test_reset_deletes_only_demo_data_and_reloads(db):
     assert not products.exists() and not Offer.objects.filter(organisation__slug=data.RESSOURCERIE).exists()
     assert Offer.objects.filter(organisation__slug=data.EPICERIE).exists()
 
-    demo_reset()
+    assert demo_reset()["orders"] == len(data.ORDERS)
     assert not demo_organisations().exists()
     assert not get_user_model().objects.filter(username__in=data.DEMO_USERNAMES).exists()
     assert not ShopPage.objects.filter(shop__organisation__slug__in=[s["slug"] for s in data.ORGANISATIONS]).exists()
@@ -264,10 +380,7 @@ def test_reset_deletes_only_demo_data_and_reloads(db):
     assert not ProductCategory.objects.filter(name=data.SHOE_CATEGORY_ROOT).exists()
     assert not get_image_model().objects.filter(collection__name=data.IMAGE_COLLECTION).exists()
     assert Shop.objects.filter(pk=other.pk).exists() and ShopPage.objects.filter(shop=other).exists()
-
-    out = load(reset=True)
-    assert "Created:" in out
-    assert snapshot() == first
+    assert list(Reservation.objects.all()) == [kept]
 
 
 def test_scale_multiplies_shops_and_offers_and_keeps_rules(db):

@@ -1,9 +1,11 @@
-"""Load the demo dataset: a ressourcerie, a group-buying association, a shoe-shop network and a CSA garden.
+"""Load the demo dataset: a ressourcerie, a group-buying association, a shoe-shop network and a CSA garden,
+with a few orders at every step.
 
 Idempotent (objects are looked up by natural key and only created when missing); ``--reset`` deletes the
 demo data first; ``--scale N`` multiplies shops and offers for the benchmarks (14 × N shops and about
 1,300 + 1,600 × (N − 1) offers: ``--scale 72`` gives 1,008 shops and about 116,000 offers). The data lives
-in ``cms.demo.data`` and is built through the services by ``cms.demo.loader``.
+in ``cms.demo.data`` and is built through the services by ``cms.demo.loader``. The e-mails the order
+services send about the demo orders are dropped: their customers and shops are fictional (example.org).
 """
 
 import argparse
@@ -11,6 +13,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
 from cms.demo import data
@@ -19,10 +22,12 @@ from cms.demo.reset import demo_reset
 from pivot_site.exceptions import DomainError
 from shops.choices import StaffRole
 
+DROP_EMAILS = "django.core.mail.backends.dummy.EmailBackend"
+
 
 class Command(BaseCommand):
     help = _(
-        "Load the demo data (organisations, shops, catalogues, members, users, shop pages). "
+        "Load the demo data (organisations, shops, catalogues, members, users, orders, shop pages). "
         "Running it again changes nothing."
     )
 
@@ -42,7 +47,8 @@ class Command(BaseCommand):
             raise CommandError(_("--scale must be 1 or more."))
         started = time.monotonic()
         try:
-            with transaction.atomic():
+            # The order services e-mail on commit; the demo's addresses are fictional, so nothing is sent.
+            with override_settings(EMAIL_BACKEND=DROP_EMAILS), transaction.atomic():
                 if reset:
                     deleted = demo_reset()
                     self.stdout.write(_("Demo data deleted: %(counts)s.") % {"counts": self.describe(deleted)})
