@@ -104,16 +104,22 @@ def allocate(
     *,
     wanted: dict[int, int],
     product_of: dict[int, int],
+    organisation_of: dict[int, int],
     found: dict[int, list[Candidate]],
     pickup_shop_of: dict[int, int] | None = None,
     strategy: AllocationStrategy | None = None,
 ) -> dict[int, Candidate | None]:
-    """For each requested offer id (``wanted``: offer id → units), the candidate that serves it, or None
+    """For each requested offer id (``wanted``: offer id → units), the candidate of the same organisation (a
+    shared reference product is sold by several networks) that serves it, or None
     when no shop holds enough (or, for pickup, the shop chosen in that organisation, ``pickup_shop_of``:
     organisation id → shop id, does not)."""
     strategy = strategy or default_strategy()
     holding = {
-        offer_id: [c for c in found.get(product_of[offer_id], []) if c.holds(quantity)]
+        offer_id: [
+            c
+            for c in found.get(product_of[offer_id], [])
+            if c.holds(quantity) and c.organisation_id == organisation_of[offer_id]
+        ]
         for offer_id, quantity in wanted.items()
     }
     if pickup_shop_of is not None:

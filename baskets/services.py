@@ -205,6 +205,7 @@ def _route(*, quantities, requested, pickup_shops, place, strategy) -> dict[int,
     chosen = allocate(
         wanted=quantities,
         product_of={pk: offer.product_id for pk, offer in requested.items()},
+        organisation_of={pk: offer.organisation_id for pk, offer in requested.items()},
         found=found,
         pickup_shop_of={organisation_id: shop.pk for organisation_id, shop in pickup_shops.items()}
         if pickup_shops is not None
@@ -223,7 +224,11 @@ def _route(*, quantities, requested, pickup_shops, place, strategy) -> dict[int,
                 field="pickup_shop",
                 offer=offer_id,
             )
-        options = [c for c in found.get(offer.product_id, []) if pickup_shop is None or c.shop_id == pickup_shop.pk]
+        options = [
+            c
+            for c in found.get(offer.product_id, [])
+            if c.organisation_id == offer.organisation_id and (pickup_shop is None or c.shop_id == pickup_shop.pk)
+        ]
         if pickup_shop is not None and not options:
             raise InvalidReservation(
                 _("“%(name)s” cannot be picked up in this shop.") % {"name": offer.product.name},
@@ -549,7 +554,11 @@ def reservation_reassign(
 
     Returns the reservation now holding the moved lines, or None when no shop holds them.
     """
-    locked = Reservation.objects.select_for_update(of=("self",)).select_related("shop", "organisation").get(pk=reservation.pk)
+    locked = (
+        Reservation.objects.select_for_update(of=("self",))
+        .select_related("shop", "organisation")
+        .get(pk=reservation.pk)
+    )
     if locked.status not in REASSIGNABLE:
         raise InvalidTransition(
             _("An order that is “%(status)s” cannot move to another shop.")

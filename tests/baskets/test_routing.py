@@ -405,3 +405,19 @@ def test_anonymising_erases_the_delivery_address_and_keeps_the_order(customer):
     reservation.refresh_from_db()
     assert (reservation.delivery_name, reservation.delivery_address, reservation.latitude) == ("", "", None)
     assert reservation.lines.count() == 1
+
+
+def test_a_shared_reference_product_is_routed_within_the_network_the_customer_chose(network, customer):
+    organisation, shops = network
+    reference = factories.ProductFactory(organisation=None, size="38")  # the platform's shared catalogue
+    seen = stock_in(shops["Paris"], reference, 0)
+    lyon = stock_in(shops["Lyon"], reference, 1)
+    rival = factories.ShopFactory(
+        postcode="13001", city="Marseille", latitude=Decimal("43.3"), longitude=Decimal("5.37")
+    )
+    factories.OfferFactory(organisation=rival.organisation, shop=rival, product=reference, stock_on_hand=5)
+    reservation = reservation_create(
+        customer=customer, lines=[LineRequest(seen.pk, 1)], fulfilment="delivery", address=MARSEILLE
+    )
+    # The rival network's Marseille shop is nearer, but the customer ordered from this network.
+    assert (reservation.shop, reservation.lines.get().offer_id) == (shops["Lyon"], lyon.pk)
