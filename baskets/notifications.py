@@ -1,4 +1,5 @@
-"""E-mails about orders, sent once the change is committed (a rolled-back change sends nothing).
+"""E-mails about orders, queued once the change is committed (a rolled-back change sends nothing) and sent by
+the django-q2 worker, so that placing an order never waits for a mail server.
 
 Customers hear of every status change of their order; shops of new, reassigned and cancelled orders;
 animators of what the deadline sweep did. The site's default language is used: the customer has no
@@ -11,11 +12,13 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django_q.tasks import async_task
 
 from shops.choices import ANIMATORS_GROUP
 from shops.opening_hours import format_weekly_hours
 
-from .choices import Fulfilment
+from .choices import Fulfilment, ReservationStatus
+from .models import Reservation
 
 CUSTOMER, SHOP, ANIMATORS = "customer", "shop", "animators"
 
@@ -35,7 +38,7 @@ def _recipients(reservation, audience) -> list[str]:
     )
 
 
-def _message(reservation, *, event, audience, reason):
+def _message(reservation, *, event, audience, reason, status):
     shop = reservation.shop
     hours = shop.opening_hours.values_list("weekday", "opens", "closes")
     context = {
@@ -43,6 +46,8 @@ def _message(reservation, *, event, audience, reason):
         "event": event,
         "audience": audience,
         "reason": reason,
+        # The status the event brought, which the order may have left by the time the worker sends this.
+        "status_label": ReservationStatus(status).label,
         "lines": list(reservation.lines.select_related("offer__product")),
         "is_pickup": reservation.fulfilment == Fulfilment.PICKUP,
         "shop": shop,
@@ -56,15 +61,18 @@ def _message(reservation, *, event, audience, reason):
 
 
 def notify(reservation, *, event: str, audiences=(CUSTOMER,), reason: str = "") -> None:
-    """E-mail ``audiences`` about ``event`` on ``reservation`` after the transaction commits."""
+    """E-mail ``audiences`` about ``event`` on ``reservation``, once the transaction commits."""
+    arguments = (reservation.pk, event, list(audiences), reason, reservation.status)
+    transaction.on_commit(lambda: async_task("baskets.notifications.send", *arguments, group="order e-mails"))
 
-    def send():
-        messages = []
-        for audience in audiences:
-            recipients = _recipients(reservation, audience)
-            if recipients:
-                subject, body = _message(reservation, event=event, audience=audience, reason=reason)
-                messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
-        send_mass_mail(messages, fail_silently=False)
 
-    transaction.on_commit(send)
+def send(reservation_id: int, event: str, audiences: list[str], reason: str, status: str) -> int:
+    """The worker's half of ``notify``: render and send; returns the number of e-mails sent."""
+    reservation = Reservation.objects.select_related("customer", "shop", "organisation").get(pk=reservation_id)
+    messages = []
+    for audience in audiences:
+        recipients = _recipients(reservation, audience)
+        if recipients:
+            subject, body = _message(reservation, event=event, audience=audience, reason=reason, status=status)
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+    return send_mass_mail(messages, fail_silently=False)

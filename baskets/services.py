@@ -70,7 +70,7 @@ def _requested_quantities(lines: list[LineRequest]) -> dict[int, int]:
     return quantities
 
 
-def _check_offer(offer: Offer, *, quantity: int, customer) -> None:
+def _check_offer(offer: Offer, *, quantity: int, customer, audience: bool = True) -> None:
     if not offer.listed:
         raise InvalidReservation(_("This offer is not on sale."), field="offer", offer=offer.pk)
     if not offer.in_sale_period:
@@ -79,7 +79,7 @@ def _check_offer(offer: Offer, *, quantity: int, customer) -> None:
         raise InvalidReservation(
             _("“%(name)s” is a unique item: one only.") % {"name": offer.product.name}, field="quantity", offer=offer.pk
         )
-    if not customer_may_buy(offer=offer, user=customer):
+    if audience and not customer_may_buy(offer=offer, user=customer):
         raise InvalidReservation(
             _("“%(name)s” is reserved to some of the organisation's members.") % {"name": offer.product.name},
             field="offer",
@@ -88,9 +88,12 @@ def _check_offer(offer: Offer, *, quantity: int, customer) -> None:
 
 
 def _offers_checked(ids, *, lock: bool):
-    offers = Offer.objects.select_related("product").prefetch_related("reserved_categories")
+    """The offers with what the checks need; locked ones (those the order takes) with their audience too."""
+    offers = Offer.objects.select_related("product")
     if lock:
-        offers = offers.select_for_update(of=("self",))
+        offers = offers.select_for_update(of=("self",)).prefetch_related("reserved_categories")
+    else:
+        offers = offers.only("organisation_id", "product_id", "listed", "product__name", "product__is_unique_item")
     return {
         offer.pk: offer
         for offer in offers.annotate(
@@ -260,7 +263,7 @@ def _reservation_place(
     if missing:
         raise InvalidReservation(_("This offer does not exist."), field="offer", offer=min(missing))
     for offer in requested.values():
-        _check_offer(offer, quantity=quantities[offer.pk], customer=customer)
+        _check_offer(offer, quantity=quantities[offer.pk], customer=customer, audience=False)
     served_by = _route(
         quantities=quantities,
         requested=requested,
