@@ -25,10 +25,21 @@ router.register("members", MemberViewSet, basename="member")
 router.register("reservations", ReservationViewSet, basename="reservation")
 
 
+class EmailLoginTokenSerializer(AuthTokenSerializer):
+    """A customer's login is their e-mail address, stored in lower case: accept it in any case."""
+
+    def validate(self, attrs):
+        username = attrs.get("username") or ""
+        if "@" in username:
+            attrs["username"] = username.strip().lower()
+        return super().validate(attrs)
+
+
 class TokenView(ObtainAuthToken):
     """DRF's token view, described in the schema (DRF itself documents neither its body nor its errors)."""
 
     parser_classes = (parsers.FormParser, parsers.MultiPartParser, JSONParser)
+    serializer_class = EmailLoginTokenSerializer
 
     @extend_schema(
         tags=["auth"],
@@ -37,7 +48,7 @@ class TokenView(ObtainAuthToken):
             "Exchange a username and password for a token; send it as `Authorization: Token <token>`. "
             "The same token is returned until it is revoked."
         ),
-        request=AuthTokenSerializer,
+        request=EmailLoginTokenSerializer,
         responses={
             200: inline_serializer("AuthToken", fields={"token": serializers.CharField()}),
             400: OpenApiResponse(
