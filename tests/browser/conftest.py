@@ -178,10 +178,16 @@ def assert_keyboard_focus_visible(page, *, name, tabs=20, skip_link=True):
     if not skip_link:
         return
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.locator("a.skip-link").focus()
     page.keyboard.press("Enter")
+    # Following a fragment link updates the address asynchronously: wait for it rather than read it at once.
+    try:
+        page.wait_for_function("location.hash === '#main'", timeout=5000)
+    except PlaywrightTimeoutError:
+        pytest.fail(f"{name}: the skip link does not lead to #main (address: {page.url})")
     page.keyboard.press("Tab")
-    assert page.url.endswith("#main"), f"{name}: the skip link does not lead to #main"
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)"), (
         f"{name}: after the skip link, Tab does not land inside <main>"
     )

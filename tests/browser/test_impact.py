@@ -1,6 +1,7 @@
 """Through a real browser: the impact page's server-drawn chart, on a phone and on a desktop screen."""
 
 import random
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -48,6 +49,7 @@ def test_impact_page_needs_no_javascript(live_server, browser):
         assert page.locator("svg.impact-svg rect.bar-waste").count() >= 6
         assert page.locator(".impact-table tbody tr").count() == 12
         page.locator('a[href="?mois=24"]').click()
+        page.wait_for_url(re.compile(r"\?mois=24$"))
         assert page.locator(".impact-table tbody tr").count() == 24
     finally:
         context.close()

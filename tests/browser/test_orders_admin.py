@@ -58,10 +58,10 @@ def test_staff_open_their_orders_and_one_order(live_server, page):
     browser_conftest.screenshot(page, "admin-order-staff")
     browser_conftest.assert_accessible(page, name="an order")
 
-    page.locator("form.pivot-action-accepted button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form.pivot-action-accepted button").click()
     assert Reservation.objects.filter(status="accepted").count() == 1
-    page.locator("form.pivot-action-ready button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form.pivot-action-ready button").click()
     assert page.locator("form.pivot-action-collected select").count() == 1
     browser_conftest.screenshot(page, "admin-order-ready-staff")
