@@ -29,13 +29,13 @@ from wagtail.permissions import policy_registry
 
 from pivot_site.exceptions import DomainError
 from shops.models import Organisation, Shop
-from shops.permissions import organisation_ids, sees_everything
+from shops.permissions import sees_everything
 from shops.viewsets import ScopedFilterSet
 
 from .choices import HANDS_OVER, TRANSITIONS, Fulfilment, PaymentMethod, ReservationStatus
 from .deadlines import deadlines_for
 from .models import LineReturn, Reservation, ReservationLine, StatusChange
-from .selectors import may_handle, may_reassign, reservation_list_visible
+from .selectors import may_handle, may_reassign, reservation_list_handled
 from .services import (
     LINE_CANCELLABLE,
     REASSIGNABLE,
@@ -54,16 +54,6 @@ TO_HANDLE = (S.PLACED, S.ACCEPTED, S.READY, S.SHIPPED)
 # Overdue first, then the nearest deadline; orders without one (done, or shipped) last, newest first.
 URGENCY_ORDER = (F("is_overdue").desc(), F("due_at").asc(nulls_last=True), "-placed_at", "-pk")
 DASHBOARD_ORDERS = 10
-
-
-def reservations_for_admin(user):
-    """The orders the admin shows ``user``: every order for animators and platform admins, else their
-    organisations' orders (the selector also gives staff the orders they placed themselves as customers,
-    which are not theirs to handle)."""
-    reservations = reservation_list_visible(user=user)
-    if not sees_everything(user):
-        reservations = reservations.filter(organisation_id__in=organisation_ids(user))
-    return reservations
 
 
 def overdue_condition(now):
@@ -249,7 +239,7 @@ class ReservationIndexView(generic.IndexView):
     header_icon = "clipboard-list"
 
     def get_base_queryset(self):
-        return with_urgency(reservations_for_admin(self.request.user)).select_related(
+        return with_urgency(reservation_list_handled(user=self.request.user)).select_related(
             "customer", "shop", "organisation"
         )
 
@@ -341,7 +331,9 @@ class ReservationMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.object = get_object_or_404(
-            reservations_for_admin(request.user).select_related("customer", "shop", "organisation", "pickup_shop"),
+            reservation_list_handled(user=request.user).select_related(
+                "customer", "shop", "organisation", "pickup_shop"
+            ),
             pk=kwargs["pk"],
         )
 
@@ -471,7 +463,7 @@ class ReservationDetailView(ReservationMixin, TemplateView):
                 ],
                 "other_parts": [
                     {"reservation": part, "url": reverse(self.detail_url_name, args=[part.pk])}
-                    for part in reservations_for_admin(user)
+                    for part in reservation_list_handled(user=user)
                     .filter(checkout=reservation.checkout)
                     .exclude(pk=reservation.pk)
                     .select_related("shop")
@@ -743,7 +735,7 @@ class OrdersToHandlePanel(Component):
 
     def get_context_data(self, parent_context=None):
         now = timezone.now()
-        reservations = reservations_for_admin(self.request.user).prefetch_related(None)
+        reservations = reservation_list_handled(user=self.request.user).prefetch_related(None)
         counts = reservations.aggregate(
             **{status: Count("pk", filter=Q(status=status)) for status in TO_HANDLE},
             overdue=Count("pk", filter=overdue_condition(now)),

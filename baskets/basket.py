@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from offers.models import Offer
 
-from .services import MAX_LINES, MAX_QUANTITY, LineRequest
+from .services import MAX_LINES, MAX_QUANTITY, LineRequest, line_quantity_limit
 
 SESSION_KEY = "basket"
 COUNT_KEY = "basket_count"
@@ -41,7 +41,7 @@ class BasketLine:
 
     @property
     def max_quantity(self) -> int:
-        return line_limit(self.offer)
+        return line_quantity_limit(self.offer)
 
     @property
     def short_by(self) -> int:
@@ -69,11 +69,6 @@ class BasketContents:
         for line in self.lines:
             groups.setdefault(line.offer.organisation_id, (line.offer.organisation, []))[1].append(line)
         return list(groups.values())
-
-
-def line_limit(offer: Offer) -> int:
-    """How many units of ``offer`` one line may ask for: one of a unique item, else the service's maximum."""
-    return 1 if offer.product.is_unique_item else MAX_QUANTITY
 
 
 class SessionBasket:
@@ -129,7 +124,7 @@ class SessionBasket:
         quantities = self.quantities()
         if offer.pk not in quantities and len(quantities) >= MAX_LINES:
             raise BasketFull
-        quantities[offer.pk] = min(quantities.get(offer.pk, 0) + max(quantity, 1), line_limit(offer))
+        quantities[offer.pk] = min(quantities.get(offer.pk, 0) + max(quantity, 1), line_quantity_limit(offer))
         self._store(quantities)
         return quantities[offer.pk]
 
@@ -188,11 +183,11 @@ class PickupChoice:
 
 
 def pickup_options(contents: BasketContents, *, latitude=None, longitude=None, limit=PICKUP_SHOPS_SHOWN):
-    """For each organisation of the basket, the shops holding all its lines (``routing.shops_holding`` for
-    each line, intersected), ranked from the given point by the routing strategy (nearest first).
+    """For each organisation of the basket, the shops holding all its lines, ranked from the given point by
+    the routing strategy (nearest first).
 
-    One routing query per line, then one for the shops and one for their opening hours. Reads only: the
-    shop the customer chooses is checked again by ``reservation_create``.
+    One routing query per organisation, then one for the shops and one for their opening hours. Reads only:
+    the shop the customer chooses is checked again by ``reservation_create``.
     """
     from shops.models import Shop
 
@@ -200,12 +195,9 @@ def pickup_options(contents: BasketContents, *, latitude=None, longitude=None, l
 
     choices = []
     for organisation, lines in contents.by_organisation():
-        ranked_per_line = [
-            shops_holding(offer=line.offer, quantity=line.quantity, latitude=latitude, longitude=longitude)
-            for line in lines
-        ]
-        common = set.intersection(*({c.shop_id for c in ranked} for ranked in ranked_per_line))
-        ranked = [c for c in ranked_per_line[0] if c.shop_id in common]
+        ranked = shops_holding(
+            wanted=[(line.offer, line.quantity) for line in lines], latitude=latitude, longitude=longitude
+        )
         choices.append((organisation, lines, ranked[:limit], max(len(ranked) - limit, 0)))
     ids = {c.shop_id for *_, ranked, _more in choices for c in ranked}
     shops = Shop.objects.select_related("page").prefetch_related("opening_hours").in_bulk(ids) if ids else {}

@@ -150,14 +150,20 @@ def allocate(
     return chosen
 
 
-def shops_holding(*, offer: Offer, quantity: int = 1, latitude=None, longitude=None, exclude_shop_ids=()):
-    """Candidates for ``offer``'s product holding ``quantity`` units, ranked by the strategy (nearest first)."""
-    options = {
-        c.shop_id: [c]
-        for c in candidates(
-            product_ids=[offer.product_id], latitude=latitude, longitude=longitude, exclude_shop_ids=exclude_shop_ids
-        ).get(offer.product_id, [])
-        if c.holds(quantity) and c.organisation_id == offer.organisation_id
-    }
-    strategy = default_strategy()
-    return [options[shop_id][0] for shop_id in strategy.rank_shops(options)]
+def shops_holding(*, wanted, latitude=None, longitude=None, exclude_shop_ids=()) -> list[Candidate]:
+    """Shops holding every ``(offer, quantity)`` of ``wanted`` (same product, same organisation), ranked by the
+    strategy (nearest first); each as its candidate for the first line, which carries the distance. One query."""
+    found = candidates(
+        product_ids={offer.product_id for offer, _quantity in wanted},
+        latitude=latitude,
+        longitude=longitude,
+        exclude_shop_ids=exclude_shop_ids,
+    )
+    per_shop: dict[int, list[Candidate]] = {}
+    for index, (offer, quantity) in enumerate(wanted):
+        for candidate in found.get(offer.product_id, []):
+            held = per_shop.setdefault(candidate.shop_id, [])
+            if len(held) == index and candidate.organisation_id == offer.organisation_id and candidate.holds(quantity):
+                held.append(candidate)
+    complete = {shop_id: held for shop_id, held in per_shop.items() if len(held) == len(wanted)}
+    return [complete[shop_id][0] for shop_id in default_strategy().rank_shops(complete)] if complete else []

@@ -24,6 +24,15 @@ def reservation_list_visible(*, user):
     return reservations.filter(condition)
 
 
+def reservation_list_handled(*, user):
+    """The orders ``user`` handles in the admin: every order for animators and platform admins, else their
+    organisations' orders (not those they placed themselves as customers)."""
+    reservations = reservation_list_visible(user=user)
+    if not sees_everything(user):
+        reservations = reservations.filter(organisation_id__in=organisation_ids(user))
+    return reservations
+
+
 def may_handle(*, user, reservation) -> bool:
     """Staff of the order's organisation, animators and platform admins move orders through their statuses."""
     return sees_everything(user) or reservation.organisation_id in organisation_ids(user)

@@ -13,7 +13,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,12 +70,17 @@ def _requested_quantities(lines: list[LineRequest]) -> dict[int, int]:
     return quantities
 
 
+def line_quantity_limit(offer: Offer) -> int:
+    """How many units of ``offer`` one order line may take: one of a unique item, else ``MAX_QUANTITY``."""
+    return 1 if offer.product.is_unique_item else MAX_QUANTITY
+
+
 def _check_offer(offer: Offer, *, quantity: int, customer, audience: bool = True) -> None:
     if not offer.listed:
         raise InvalidReservation(_("This offer is not on sale."), field="offer", offer=offer.pk)
     if not offer.in_sale_period:
         raise InvalidReservation(_("This offer is not on sale at the moment."), field="offer", offer=offer.pk)
-    if offer.product.is_unique_item and quantity != 1:
+    if offer.product.is_unique_item and quantity > line_quantity_limit(offer):
         raise InvalidReservation(
             _("“%(name)s” is a unique item: one only.") % {"name": offer.product.name}, field="quantity", offer=offer.pk
         )
@@ -286,13 +291,15 @@ def _reservation_place(
             )
     if short:
         raise InsufficientStock(_("Not enough stock for some lines of the order."), lines=short)
-    for offer in offers.values():
-        Offer.objects.filter(pk=offer.pk).update(stock_allocated=F("stock_allocated") + allocated[offer.pk])
+    Offer.objects.filter(pk__in=allocated).update(stock_allocated=F("stock_allocated") + _units_of(allocated))
 
     by_shop: dict[int, list[Offer]] = {}
     for offer in offers.values():
         by_shop.setdefault(offer.shop_id, []).append(offer)
-    shops = Shop.objects.select_related("organisation").in_bulk(by_shop)
+    if pickup_shops is not None:
+        shops = {shop.pk: shop for shop in pickup_shops.values()}
+    else:
+        shops = Shop.objects.select_related("organisation").in_bulk(by_shop)
     now = timezone.now()
     checkout = uuid.uuid4()
     parts = []
@@ -336,14 +343,22 @@ def _reservation_place(
             for offer in shop_offers
         )
         StatusChange.objects.create(reservation=part, actor=actor, to_status=part.status)
-        notify.notify(part, event="placed", audiences=(notify.CUSTOMER,))
-        notify.notify(part, event="new_order", audiences=(notify.SHOP,))
+        notify.notify(part, event="placed", audiences=(notify.CUSTOMER, notify.SHOP))
         parts.append(part)
     if customer is not None and customer.is_authenticated:
         for organisation_id in sorted({part.organisation_id for part in parts}):
             member_ensure_for_customer(organisation_id=organisation_id, user=customer, actor=actor)
     transaction.on_commit(page_cache.invalidate)  # stock changed through UPDATE: no signal
     return parts[0]
+
+
+def _units_of(quantities: dict[int, int]) -> Case:
+    """Each offer's own number of units, so that one UPDATE changes the stock of every offer of an order."""
+    return Case(
+        *(When(pk=pk, then=Value(units)) for pk, units in quantities.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def _lock_offers(offer_ids) -> None:
@@ -356,11 +371,11 @@ def _lines_leave_stock(lines, *, hand_over: bool, now=None) -> None:
     for line in lines:
         quantities[line.offer_id] = quantities.get(line.offer_id, 0) + line.quantity
     _lock_offers(quantities)
-    for offer_id, quantity in sorted(quantities.items()):
-        changes = {"stock_allocated": F("stock_allocated") - quantity}
-        if hand_over:
-            changes["stock_on_hand"] = F("stock_on_hand") - quantity
-        Offer.objects.filter(pk=offer_id).update(**changes)
+    units = _units_of(quantities)
+    changes = {"stock_allocated": F("stock_allocated") - units}
+    if hand_over:
+        changes["stock_on_hand"] = F("stock_on_hand") - units
+    Offer.objects.filter(pk__in=quantities).update(**changes)
     ReservationLine.objects.filter(pk__in=[line.pk for line in lines]).update(
         holds_stock=False, **({"handed_over_at": now or timezone.now()} if hand_over else {})
     )
@@ -530,22 +545,19 @@ def _origin(reservation: Reservation):
 
 
 def reservation_reassign_options(*, reservation: Reservation, lines=None, exclude_tried: bool = False) -> list[Shop]:
-    """Shops of the organisation holding every active line (or ``lines``), nearest first."""
+    """Shops of the organisation holding every active line (or ``lines``), ranked by the strategy (nearest first)."""
     lines = list(lines if lines is not None else reservation.lines.filter(holds_stock=True).select_related("offer"))
     if not lines:
         return []
     latitude, longitude = _origin(reservation)
-    excluded = _tried_shop_ids(reservation) if exclude_tried else {reservation.shop_id}
-    ranked_per_line = [
-        shops_holding(
-            offer=line.offer, quantity=line.quantity, latitude=latitude, longitude=longitude, exclude_shop_ids=excluded
-        )
-        for line in lines
-    ]
-    common = set.intersection(*({c.shop_id for c in ranked} for ranked in ranked_per_line))
-    order = [c.shop_id for c in ranked_per_line[0] if c.shop_id in common]
-    shops = Shop.objects.in_bulk(order)
-    return [shops[pk] for pk in order]
+    ranked = shops_holding(
+        wanted=[(line.offer, line.quantity) for line in lines],
+        latitude=latitude,
+        longitude=longitude,
+        exclude_shop_ids=_tried_shop_ids(reservation) if exclude_tried else {reservation.shop_id},
+    )
+    shops = Shop.objects.in_bulk([c.shop_id for c in ranked])
+    return [shops[c.shop_id] for c in ranked]
 
 
 @transaction.atomic

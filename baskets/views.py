@@ -22,7 +22,7 @@ from offers.selectors import offer_list_public
 from pivot_site.exceptions import DomainError
 from shops.geocoding import locate
 
-from .basket import BasketFull, SessionBasket, line_limit, pickup_options
+from .basket import BasketFull, SessionBasket, pickup_options
 from .choices import HOLDS_STOCK, Fulfilment
 from .forms import (
     IDEMPOTENCY_KEY_RE,
@@ -38,6 +38,7 @@ from .services import (
     CUSTOMER_MAY_CANCEL,
     DeliveryAddress,
     LineRequest,
+    line_quantity_limit,
     reservation_cancel_by_customer,
     reservation_create,
 )
@@ -65,7 +66,7 @@ def basket_add(request):
         messages.error(request, _("This offer is not on sale any more."))
         return redirect("baskets:basket")
     if "quantity" in form.errors:
-        messages.error(request, _("Choose a quantity between 1 and %(max)s.") % {"max": line_limit(offer)})
+        messages.error(request, _("Choose a quantity between 1 and %(max)s.") % {"max": line_quantity_limit(offer)})
         return redirect("offer_detail", pk=offer.pk)
     requested = form.cleaned_data["quantity"] or 1
     basket = SessionBasket(request.session)

@@ -137,3 +137,21 @@ def test_the_customer_cancels_until_the_order_is_ready(api_as, customer, chair):
     cancelled = api_as(staff).post(f"{URL}{second}/cancel/", {"reason": "Article abîmé"}, format="json")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     assert allocated(chair) == 0
+
+
+def test_placing_an_order_costs_the_same_queries_for_one_line_or_five(
+    api, customer, shop, django_assert_max_num_queries, django_assert_num_queries
+):
+    """The POST's queries do not grow with the order's lines (one shop here); the figure is in docs/benchmarks.md."""
+    offers = [factories.OfferFactory(organisation=shop.organisation, shop=shop, stock_on_hand=3) for _ in range(6)]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=customer).key}")
+    api.post(URL, body(offers[5]), format="json")  # the first order makes the customer a member
+    with django_assert_max_num_queries(17) as one_line:
+        assert api.post(URL, body(offers[0]), format="json").status_code == 201
+    five_lines = {
+        "lines": [{"offer": offer.pk, "quantity": 1} for offer in offers[1:5]],
+        "fulfilment": "pickup",
+        "pickup_shop": shop.pk,
+    }
+    with django_assert_num_queries(len(one_line.captured_queries)):
+        assert api.post(URL, five_lines, format="json").status_code == 201

@@ -317,6 +317,30 @@ def test_the_sweep_cancels_uncollected_orders_once(network, customer, django_cap
     assert len([m for m in mail.outbox if m.to == ["camille@example.org"]]) == 1
 
 
+def test_reassign_options_list_shops_holding_every_line_in_two_queries(network, customer, django_assert_num_queries):
+    organisation, shops = network
+    products = [factories.ProductFactory(organisation=organisation) for _ in range(3)]
+    in_paris = [stock_in(shops["Paris"], product, 1) for product in products]
+    for city in ("Lyon", "Marseille"):
+        for product in products:
+            stock_in(shops[city], product, 1)
+    Offer.objects.filter(shop=shops["Lyon"], product=products[2]).update(stock_on_hand=0)
+    reservation = reservation_create(
+        customer=customer,
+        lines=[LineRequest(offer.pk, 1) for offer in in_paris],
+        fulfilment="pickup",
+        pickup_shop_id=shops["Paris"].pk,
+    )
+    lines = list(reservation.lines.select_related("offer"))
+    with django_assert_num_queries(2):  # the candidates of all lines at once, then the shops
+        assert reservation_reassign_options(reservation=reservation, lines=lines) == [shops["Marseille"]]
+    with django_assert_num_queries(2):
+        assert reservation_reassign_options(reservation=reservation, lines=lines[:2]) == [
+            shops["Lyon"],
+            shops["Marseille"],
+        ]
+
+
 def test_an_animator_reassigns_a_line_to_a_shop_holding_it(network, customer):
     organisation, shops = network
     boots = factories.ProductFactory(organisation=organisation, size="38")

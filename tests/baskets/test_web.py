@@ -37,7 +37,9 @@ def customer():
 
 @pytest.fixture
 def shop():
-    shop = factories.ShopFactory(name="La Fabrique", address="12 rue de Paris", postcode="93100", city="Montreuil")
+    shop = factories.ShopFactory(
+        name="La Fabrique", address="12 rue de Paris", postcode="93100", city="Montreuil", email="fabrique@example.org"
+    )
     for weekday in range(1, 6):  # Tuesday to Saturday
         OpeningPeriod.objects.create(shop=shop, weekday=weekday, opens=time(10), closes=time(18))
     return shop
@@ -203,6 +205,9 @@ def test_pickup_checkout_places_the_order_and_mails_the_place_and_deadline(
     with translation.override("fr"):
         deadline = formats.date_format(timezone.localtime(reservation.pickup_deadline), "l j F Y, H:i")
     assert "La Fabrique" in email.body and "12 rue de Paris" in email.body and deadline in email.body
+    (to_shop,) = [message for message in mail.outbox if message.to == ["fabrique@example.org"]]
+    assert to_shop.subject == f"Nouvelle commande {reservation.pk} à accepter"
+    assert f"Une nouvelle commande {reservation.pk} attend La Fabrique" in to_shop.body
 
     confirmation = signed_in.get(response["Location"])
     html = confirmation.content.decode()

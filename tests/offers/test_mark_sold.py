@@ -154,7 +154,7 @@ def test_admin_marks_an_offer_sold_after_confirmation(client, org_a, staff_a):
     assert response.status_code == 302 and response.url == reverse("offer:edit", args=[offer.pk])
     offer.refresh_from_db()
     assert (offer.stock_on_hand, offer.sold_quantity) == (1, 3)
-    assert offer.sold_at.date() == sold_at.date()
+    assert timezone.localtime(offer.sold_at).date() == sold_at.date()  # both in Paris time, even after midnight
     edit = client.get(reverse("offer:edit", args=[offer.pk]))
     assert reverse("offer:mark_unsold", args=[offer.pk]) in edit.content.decode()
 
