@@ -183,7 +183,11 @@ def export_response(*, resource_class, actor, file_format: str, queryset=None) -
     dataset = export_dataset(
         resource_class=resource_class, actor=actor, queryset=queryset, native_types=file_format == "xlsx"
     )
-    filename = export_filename(resource_class)
+    return dataset_response(dataset, file_format=file_format, filename=export_filename(resource_class))
+
+
+def dataset_response(dataset: tablib.Dataset, *, file_format: str, filename: str) -> HttpResponse:
+    """Write ``dataset`` as an xlsx workbook or a French Excel csv, as an attachment ``filename.<format>``."""
     if file_format == "xlsx":
         response = HttpResponse(
             _xlsx_bytes(dataset), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

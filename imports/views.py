@@ -25,6 +25,8 @@ from pivot_site.exceptions import DomainError
 from shops.permissions import organisation_ids, sees_everything
 
 from .choices import ImportStatus
+from .exports import may_export
+from .kinds import KINDS
 from .models import ImportJob
 from .registry import get_resource_class
 from .services import export_filename, export_response, import_job_confirm, import_job_preview, may_import
@@ -84,6 +86,16 @@ class ImportExportIndexViewMixin:
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
+        if self.resource_class is not None and self.resource_class.key in ("depots", "offers", "members"):
+            if may_export(self.request.user, self.resource_class):
+                url = reverse("pivot_imports:export_choose", args=[self.resource_class.key])
+                buttons.append(
+                    HeaderButton(
+                        _("Export (choose columns)"),
+                        url=f"{url}?{urlencode({'next': self.request.get_full_path()})}",
+                        icon_name="download",
+                    )
+                )
         if self.resource_class is not None and may_import(self.request.user, self.resource_class):
             index_url = getattr(self, "index_url", None) or ""
             buttons.append(
@@ -264,17 +276,35 @@ class ImportHistoryView(WagtailAdminTemplateMixin, TemplateView):
         if not sees_everything(user):
             jobs = jobs.filter(Q(created_by=user) | Q(organisation_id__in=organisation_ids(user)))
         context["jobs"] = [
-            (job, self._job_url(job), self._table_name(job.resource)) for job in jobs.order_by("-created_at")[:100]
+            (job, self._job_url(job), self._table_name(job.resource), self._counts(job))
+            for job in jobs.order_by("-created_at")[:100]
         ]
+        context["bulk_upload_url"] = reverse("pivot_imports:bulk_upload")
         return context
 
+    @staticmethod
+    def _counts(job) -> dict:
+        """Created, updated, unchanged, archived and refused rows, whichever pipeline ran the job."""
+        totals = job.totals
+        return {
+            "created": totals.get("created", totals.get("new", 0)),
+            "updated": totals.get("updated", totals.get("update", 0)),
+            "unchanged": totals.get("unchanged", 0),
+            "archived": totals.get("archived", 0),
+            "rejected": totals.get("rejected", totals.get("error", 0)),
+        }
+
     def _job_url(self, job):
+        if job.resource in KINDS:
+            return reverse("pivot_imports:bulk_job", args=[job.pk])
         if job.created_by_id == self.request.user.pk:
             return reverse("pivot_imports:preview", args=[job.resource, job.pk])
         return ""
 
     @staticmethod
     def _table_name(key):
+        if key in KINDS:
+            return KINDS[key].label
         try:
             return str(get_resource_class(key)._meta.model._meta.verbose_name_plural).capitalize()
         except KeyError:

@@ -1,9 +1,16 @@
+from django import forms
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+
+from shops.viewsets import OrganisationScopedViewSet, ScopedModelForm
 
 from . import urls
+from .kinds import KINDS
+from .models import ImportSource
+from .sources import import_source_save, import_source_validate
 
 
 @hooks.register("register_admin_urls")
@@ -19,3 +26,48 @@ class ImportHistoryMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def register_import_history_menu_item():
     return ImportHistoryMenuItem(_("Imports"), reverse("pivot_imports:history"), icon_name="upload", order=900)
+
+
+@hooks.register("register_settings_menu_item")
+def register_stock_feeds_menu_item():
+    return ImportHistoryMenuItem(_("Stock feeds"), reverse("pivot_imports:stock_feeds"), icon_name="upload", order=901)
+
+
+class ImportSourceForm(ScopedModelForm):
+    kind = forms.ChoiceField(label=_("What does the file hold?"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(key, kind.label) for key, kind in KINDS.items()]
+
+    def service_validate(self):
+        import_source_validate(source=self.instance)
+
+    def service_save(self, instance):
+        return import_source_save(source=instance, actor=self.user)
+
+
+class ImportSourceViewSet(OrganisationScopedViewSet):
+    model = ImportSource
+    resource_class = None
+    icon = "upload"
+    menu_label = _("Scheduled imports")
+    add_to_settings_menu = True
+    list_display = ["name", "kind", "location", "every_hours", "last_checked_at", "active", "organisation"]
+    list_filter = ["organisation", "active"]
+    search_fields = ["name", "location"]
+    ordering = ["name"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("organisation")]),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("supplier"), FieldPanel("shop")]),
+            FieldPanel("location"),
+            FieldRowPanel([FieldPanel("every_hours"), FieldPanel("active")]),
+        ],
+        base_form_class=ImportSourceForm,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_import_source_viewset():
+    return ImportSourceViewSet("import_sources")

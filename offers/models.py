@@ -149,6 +149,10 @@ class Product(ClusterableModel):
     depth_cm = models.DecimalField(_("depth (cm)"), max_digits=7, decimal_places=1, null=True, blank=True)
     weight_kg = models.DecimalField(_("weight (kg)"), max_digits=8, decimal_places=3, null=True, blank=True)
     provenance = models.CharField(_("provenance"), max_length=200, blank=True)
+    # The network's recommended retail price (reference catalogue), which shops may follow or not.
+    recommended_price = models.DecimalField(
+        _("recommended price incl. tax"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -178,6 +182,10 @@ class Product(ClusterableModel):
                 & (Q(depth_cm__isnull=True) | Q(depth_cm__gt=0))
                 & (Q(weight_kg__isnull=True) | Q(weight_kg__gt=0)),
                 name="product_measures_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(recommended_price__isnull=True) | Q(recommended_price__gte=0),
+                name="product_recommended_price_not_negative",
             ),
         ]
         indexes = [

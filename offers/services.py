@@ -131,6 +131,25 @@ def _as_decimal(offer: Offer, field: str) -> None:
         raise InvalidOffer(error.messages[0], field=field)
 
 
+MAX_PRICE = Decimal("99999999.9999")  # the largest price the column stores (12 digits, 4 decimals)
+
+
+def check_vat_rate(rate: Decimal) -> None:
+    if rate not in settings.PIVOT_VAT_RATES:
+        raise InvalidOffer(
+            _("%(rate)s %% is not a French VAT rate (allowed: %(rates)s).")
+            % {"rate": rate, "rates": ", ".join(f"{r} %" for r in settings.PIVOT_VAT_RATES)},
+            field="vat_rate",
+        )
+
+
+def check_price(price: Decimal, *, field: str = "price_excl_tax") -> None:
+    if price < 0:
+        raise InvalidOffer(_("A price cannot be negative."), field=field)
+    if price > MAX_PRICE:
+        raise InvalidOffer(_("This price is too high."), field=field)
+
+
 def offer_validate(*, offer: Offer, reserved_categories=None, allowed_depots=None) -> None:
     _as_decimal(offer, "vat_rate")
     _as_decimal(offer, "price_excl_tax")
@@ -147,14 +166,9 @@ def offer_validate(*, offer: Offer, reserved_categories=None, allowed_depots=Non
         allowed_depots = offer.allowed_depots.exclude(organisation_id=offer.organisation_id)[:1]
     if allowed_depots is not None:
         require_same_organisation(offer.organisation_id, allowed_depots, field="allowed_depots")
-    if offer.vat_rate not in settings.PIVOT_VAT_RATES:
-        raise InvalidOffer(
-            _("%(rate)s %% is not a French VAT rate (allowed: %(rates)s).")
-            % {"rate": offer.vat_rate, "rates": ", ".join(f"{r} %" for r in settings.PIVOT_VAT_RATES)},
-            field="vat_rate",
-        )
-    if offer.price_excl_tax is not None and offer.price_excl_tax < 0:
-        raise InvalidOffer(_("A price cannot be negative."), field="price_excl_tax")
+    check_vat_rate(offer.vat_rate)
+    if offer.price_excl_tax is not None:
+        check_price(offer.price_excl_tax)
     if offer.available_from and offer.available_until and offer.available_from >= offer.available_until:
         raise InvalidOffer(_("The end of the sale must come after its start."), field="available_until")
     if offer.product_id is not None and offer.product.is_unique_item:

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import RegisterView
 from baskets.api.views import ReservationViewSet
+from imports.api import StockFeedViewSet
 from offers.api.views import OfferViewSet
 from shops.api.views import DepotViewSet, MemberViewSet, ShopViewSet
 
@@ -23,6 +24,7 @@ router.register("shops", ShopViewSet, basename="shop")
 router.register("depots", DepotViewSet, basename="depot")
 router.register("members", MemberViewSet, basename="member")
 router.register("reservations", ReservationViewSet, basename="reservation")
+router.register("stock-feeds", StockFeedViewSet, basename="stock-feed")
 
 
 class EmailLoginTokenSerializer(AuthTokenSerializer):

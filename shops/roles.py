@@ -17,6 +17,7 @@ ORGANISATION_TABLES = [
     "offers.productcategory",
     "offers.product",
     "offers.offer",
+    "imports.importsource",
 ]
 ALL_ACTIONS = ["add", "change", "delete", "view"]
 # Orders are seen and moved through their statuses (the admin's actions call baskets.services); nobody adds or

@@ -139,6 +139,8 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Spreadsheets larger than this are refused before they are read (zip archives: 10 times this once uncompressed).
+PIVOT_IMPORT_MAX_BYTES = int(os.environ.get("PIVOT_IMPORT_MAX_MB", "50")) * 1024 * 1024
 
 # Customers' pages; the admin has its own login (WAGTAILADMIN_LOGIN_URL).
 LOGIN_URL = "accounts:login"
@@ -196,7 +198,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "pivot_site.api_errors.exception_handler",
     # Per client address; only the views that name a scope are throttled.
-    "DEFAULT_THROTTLE_RATES": {"register": "20/hour"},
+    "DEFAULT_THROTTLE_RATES": {
+        "register": "20/hour",
+        # Stock pushed through POST /api/v1/stock-feeds/, per shop key (or per staff user).
+        "stock_feed": os.environ.get("PIVOT_STOCK_FEED_RATE", "60/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PIVOT API",
@@ -209,6 +215,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Describe /api/v1/ only: Wagtail's internal admin API is not ours to document.
     "PREPROCESSING_HOOKS": ["pivot_site.api.only_api_endpoints"],
+    # Import jobs' statuses (stock feeds) would otherwise collide with orders' "status".
+    "ENUM_NAME_OVERRIDES": {"StockFeedStatusEnum": "imports.choices.ImportStatus"},
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = True
@@ -244,3 +252,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Where bulk imports keep the rows they read at preview time until the import runs (private: not under MEDIA).
+PIVOT_IMPORT_WORK_DIR = Path(os.environ.get("PIVOT_IMPORT_WORK_DIR", BASE_DIR / "var" / "imports"))
+# Scheduled imports read server files only under this folder (suppliers' drops, an FTP account's home…).
+PIVOT_IMPORT_SOURCE_ROOT = Path(os.environ.get("PIVOT_IMPORT_SOURCE_ROOT", BASE_DIR / "var" / "import-sources"))
+
+# Shops' stock feeds: the largest quantity one line may set or add (a bigger one is a typing or export error),
+# and how long without a feed before a shop's stock is shown as stale.
+PIVOT_STOCK_FEED_MAX_QUANTITY = int(os.environ.get("PIVOT_STOCK_FEED_MAX_QUANTITY", "10000"))
+PIVOT_STOCK_STALE_HOURS = int(os.environ.get("PIVOT_STOCK_STALE_HOURS", "48"))

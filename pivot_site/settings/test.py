@@ -12,3 +12,5 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# One folder per pytest-xdist worker: each has its own database, so job ids repeat across workers.
+PIVOT_IMPORT_WORK_DIR = BASE_DIR / ".test-media" / f"import-work-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405

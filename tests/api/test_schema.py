@@ -29,6 +29,8 @@ ENDPOINTS = [
     "/api/v1/reservations/{id}/refuse/",
     "/api/v1/reservations/{id}/return/",
     "/api/v1/reservations/{id}/ship/",
+    "/api/v1/stock-feeds/",
+    "/api/v1/stock-feeds/{id}/",
 ]
 
 

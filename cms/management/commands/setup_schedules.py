@@ -5,6 +5,7 @@ from django_q.models import Schedule
 SCHEDULES = {
     "Purge des imports non confirmés": ("imports.tasks.purge_stale_previews", Schedule.HOURLY, None),
     "Délais des commandes": ("baskets.tasks.sweep_deadlines", Schedule.MINUTES, 1),
+    "Imports programmés": ("imports.sources.import_sources_check", Schedule.MINUTES, 15),
 }
 
 
