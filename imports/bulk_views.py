@@ -1,12 +1,15 @@
 """Admin doors of the bulk imports: upload a file, check what was read and how its columns map, confirm, follow
 the progress bar, download the error report. The work itself runs in the django-q2 worker (``imports.jobs``)."""
 
+import csv
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -14,9 +17,10 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from offers.models import Producer
+from offers.reference import LAYOUT, reference_csv_rows
 from pivot_site.exceptions import DomainError
 from shops.models import Shop
-from shops.permissions import scope_queryset
+from shops.permissions import scope_queryset, sees_everything
 
 from .choices import ImportStatus
 from .jobs import (
@@ -57,7 +61,10 @@ class BulkUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(key, kind.label) for key, kind in KINDS.items()]
+        platform = sees_everything(user)
+        self.fields["kind"].choices = [
+            (key, kind.label) for key, kind in KINDS.items() if platform or not kind.platform
+        ]
         self.fields["supplier"].queryset = scope_queryset(
             user, Producer.objects.select_related("organisation")
         ).order_by("name")
@@ -66,6 +73,9 @@ class BulkUploadForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = KINDS.get(data.get("kind"))
+        if kind is not None and kind.platform:
+            # Shared by the platform: whichever supplier or shop was left selected does not apply.
+            data["supplier"] = data["shop"] = None
         if kind is not None and kind.needs_supplier and not data.get("supplier"):
             self.add_error("supplier", _("Choose the supplier of this file."))
         if kind is not None and kind.needs_shop and not data.get("shop"):
@@ -99,9 +109,15 @@ class BulkUploadView(BulkMixin, WagtailAdminTemplateMixin, FormView):
     def get_initial(self):
         return {"kind": self.request.GET.get("kind", "catalogue")}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if sees_everything(self.request.user):
+            context["reference_layout"] = [heading for _key, heading in LAYOUT]
+        return context
+
     def form_valid(self, form):
         data = form.cleaned_data
-        owner = data.get("supplier") or data.get("shop")
+        owner = data.get("supplier") or data.get("shop")  # none for a kind shared by the platform
         upload = data["file"]
         try:
             job = import_job_create(
@@ -234,3 +250,32 @@ class BulkReportView(View):
         if not request.user.has_perm("imports.add_importjob") or file_format not in REPORT_FORMATS:
             raise Http404
         return job_error_report(job=bulk_job_for(request.user, pk), file_format=file_format)
+
+
+class _Line:
+    """A file-like target for csv.writer that hands back each line it is given."""
+
+    def write(self, text):
+        return text
+
+
+def csv_stream(rows):
+    """Rows as csv text with ``;`` (what French spreadsheet and point-of-sale software expect), a BOM first so
+    that Excel reads the accents."""
+    writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow(row)
+
+
+class ReferenceExportView(View):
+    """The network's reference catalogue in the import's layout, for the shops' point-of-sale software: every
+    staff member may download it (shared products are everyone's to read); streamed, however long."""
+
+    def get(self, request):
+        if not request.user.has_perm("wagtailadmin.access_admin"):
+            raise PermissionDenied
+        response = StreamingHttpResponse(csv_stream(reference_csv_rows()), content_type="text/csv; charset=utf-8")
+        filename = f"catalogue-reference-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

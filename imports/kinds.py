@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from offers.bulk import CatalogueLine, CatalogueWriter, catalogue_line, catalogue_offers_missing, offers_archive
+from offers.reference import ReferenceLine, ReferenceWriter, reference_line
 
 from .mapping import Target
 from .readers import parse_decimal
@@ -39,6 +40,8 @@ class BulkKind:
     targets: tuple[Target, ...] = ()
     needs_supplier = False
     needs_shop = False
+    # Writes the platform's shared data: platform admins and animators only, in no organisation.
+    platform = False
 
     def clean(self, values: dict, *, decimal_comma: bool):
         raise NotImplementedError
@@ -142,7 +145,56 @@ class CatalogueKind(BulkKind):
         return {"archived": offers_archive(offer_ids=missing)}
 
 
-KINDS: dict[str, BulkKind] = {kind.key: kind for kind in (CatalogueKind(),)}
+class ReferenceKind(BulkKind):
+    """A shop network's reference catalogue: the platform's shared products and their nomenclature."""
+
+    key = "reference"
+    label = gettext_lazy("Network reference catalogue")
+    platform = True
+    targets = (
+        Target("supplier_reference", gettext_lazy("Supplier reference"),
+               ("ref", "reference", "ref fournisseur", "reference fournisseur", "code article", "ref article",
+                "sku", "supplier reference", "supplier ref")),
+        Target("gtin", gettext_lazy("EAN / GTIN"),
+               ("ean", "ean13", "gtin", "code barre", "code barres", "code ean", "barcode")),
+        Target("name", gettext_lazy("Name"),
+               ("designation", "libelle", "libelle article", "nom", "nom du produit", "produit", "description",
+                "name", "product", "product name"), required=True),
+        Target("model_code", gettext_lazy("Model"), ("modele", "ref modele", "reference modele", "model", "style")),
+        Target("size", gettext_lazy("Size"), ("taille", "pointure", "size")),
+        Target("colour", gettext_lazy("Colour"), ("couleur", "coloris", "colour", "color")),
+        Target("material", gettext_lazy("Material"), ("matiere", "composition", "material")),
+        Target("brand", gettext_lazy("Maker"), ("fabricant", "marque", "maker", "brand", "manufacturer")),
+        Target("department", gettext_lazy("Department"), ("rayon", "departement", "univers", "department")),
+        Target("family", gettext_lazy("Family"), ("famille", "family")),
+        Target("sub_family", gettext_lazy("Sub-family"), ("sous famille", "sub family", "subfamily")),
+        Target("recommended_price", gettext_lazy("Recommended price incl. tax"),
+               ("prix conseille", "prix conseille ttc", "pvc", "prix public", "prix de vente conseille",
+                "recommended price", "rrp", "msrp")),
+    )  # fmt: skip
+
+    def clean(self, values: dict, *, decimal_comma: bool) -> ReferenceLine:
+        return reference_line(
+            reference=values.get("supplier_reference", ""),
+            gtin=values.get("gtin", ""),
+            recommended_price=decimal_cell(values, "recommended_price", decimal_comma=decimal_comma),
+            **{key: values.get(key, "") for key in ("name", "model_code", "size", "colour", "material", "brand",
+                                                    "department", "family", "sub_family")},
+        )  # fmt: skip
+
+    def unique_keys(self, line: ReferenceLine):
+        return [("gtin" if line.gtin else "supplier_reference", line.key)]
+
+    def stage(self, line: ReferenceLine) -> list:
+        price = "" if line.recommended_price is None else str(line.recommended_price)
+        return [line.reference, line.gtin, line.name, line.model_code, line.size, line.colour, line.material,
+                line.brand, line.department, line.family, line.sub_family, price]  # fmt: skip
+
+    def writer(self, job) -> ReferenceWriter:
+        return ReferenceWriter(actor=job.created_by)
+
+
+KINDS: dict[str, BulkKind] = {kind.key: kind for kind in (CatalogueKind(), ReferenceKind())}
 
 from . import stock_kind  # noqa: E402, F401  (registers StockKind, a subclass of BulkKind, in KINDS)
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from offers.models import Product
 from pivot_site.exceptions import DomainError
 from shops.models import Shop
 from shops.permissions import is_platform_admin, organisation_ids
@@ -99,6 +100,7 @@ class StockFeedsView(StockFeedAccessMixin, WagtailAdminTemplateMixin, TemplateVi
             failed_statuses=[str(status) for status in FAILED],
             show_organisation=not organisation_ids(user) or len(organisation_ids(user)) > 1,
             api_url=reverse("api-docs"),
+            reference_products=Product.objects.filter(organisation__isnull=True).count(),
         )
         return context
 

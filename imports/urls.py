@@ -15,6 +15,7 @@ urlpatterns = [
     path("bulk/<int:pk>/", bulk_views.BulkJobView.as_view(), name="bulk_job"),
     path("bulk/<int:pk>/progress/", bulk_views.BulkProgressView.as_view(), name="bulk_progress"),
     path("bulk/<int:pk>/report.<str:file_format>", bulk_views.BulkReportView.as_view(), name="bulk_report"),
+    path("reference-catalogue.csv", bulk_views.ReferenceExportView.as_view(), name="reference_export"),
     path("<slug:key>/", views.ImportUploadView.as_view(), name="upload"),
     path("<slug:key>/export/", views.ExportView.as_view(), name="export"),
     path("<slug:key>/export/choose/", export_views.ExportChooseView.as_view(), name="export_choose"),

@@ -9,6 +9,7 @@ or renamed are refreshed in the search index afterwards (``offers_reindex``), ou
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -334,6 +335,22 @@ def _preparer(field):
     return prepare
 
 
+@contextmanager
+def _bulk_cursor():
+    """On PostgreSQL, a cursor binding parameters on the server: a batch's arrays travel in binary beside a short
+    query, instead of being quoted into its text by Django's default (client-side binding) cursor, which cost
+    more than the database's own work. Wrapped like Django's cursors, so that queries are logged and counted."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    with connection._prepare_cursor(ServerBindingCursor(connection.connection)) as cursor:
+        yield cursor
+
+
 def _placeholders(fields) -> str:
     return "(" + ", ".join("%s" for _field in fields) + ")"
 
@@ -360,10 +377,10 @@ def insert_rows(model, rows: list[dict], *, now) -> list[int]:
     table = quote(model._meta.db_table)
     returning = f"RETURNING {quote(model._meta.pk.column)}"
     pks: list[int] = []
-    with connection.cursor() as cursor:
+    with _bulk_cursor() as cursor:
         if postgresql:
-            # One array per column: psycopg parses a short query instead of one with a placeholder per value.
-            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+            # One array per column, sent in binary.
+            arrays = ", ".join(f"%b::{field.db_type(connection)}[]" for field in fields)
             for chunk in _slices(rows, BATCH_ROWS):
                 params = [
                     [_value(row, attname, prepare, default) for row in chunk] for attname, prepare, default in preparers
@@ -404,10 +421,10 @@ def update_rows(model, rows: list[dict], field_names) -> None:
     pk = model._meta.pk
     typed = [pk, *fields]
     preparers = [(field.attname, _preparer(field)) for field in fields]
-    with connection.cursor() as cursor:
+    with _bulk_cursor() as cursor:
         if postgresql:
             names = ["id", *(f"c{index}" for index in range(len(fields)))]
-            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in typed)
+            arrays = ", ".join(f"%b::{field.db_type(connection)}[]" for field in typed)
             assignments = ", ".join(f"{quote(field.column)} = v.{name}" for field, name in zip(fields, names[1:]))
             for chunk in _slices(rows, BATCH_ROWS):
                 params = [[row["pk"] for row in chunk]]

@@ -3,6 +3,7 @@
     python manage.py import_file --organisation <slug> --kind catalogue --supplier "Biocoop" tarif.xlsx
     python manage.py import_file --organisation <slug> --kind stock --shop <slug> --valid-rows-only stock.csv
     python manage.py import_file --organisation <slug> --kind members --dry-run adherents.csv
+    python manage.py import_file --kind reference referentiel.csv   (platform-wide: no organisation)
 
 Prints what was detected, the column mapping, the errors and the counts; exits with status 1 when nothing was
 imported (unreadable file, refused rows in an all-or-nothing import, a dry run) so that cron notices.
@@ -35,7 +36,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the file to import")
-        parser.add_argument("--organisation", required=True, help="the organisation's slug")
+        parser.add_argument("--organisation", help="the organisation's slug (every kind but reference)")
         kinds = sorted({*KINDS, *TABLE_KINDS, *registered_resources()})
         parser.add_argument("--kind", required=True, choices=kinds, help="what the file holds")
         parser.add_argument("--supplier", help="the supplier's name (catalogue)")
@@ -50,10 +51,17 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        try:
-            organisation = Organisation.objects.get(slug=options["organisation"])
-        except Organisation.DoesNotExist:
-            raise CommandError(f"No organisation with the slug {options['organisation']!r}.")
+        organisation = None
+        platform = options["kind"] in KINDS and KINDS[options["kind"]].platform
+        if options["organisation"] and platform:
+            raise CommandError(f"The {options['kind']} kind is shared by the platform: leave out --organisation.")
+        if not options["organisation"] and not platform:
+            raise CommandError("Give the organisation: --organisation <slug>.")
+        if options["organisation"]:
+            try:
+                organisation = Organisation.objects.get(slug=options["organisation"])
+            except Organisation.DoesNotExist:
+                raise CommandError(f"No organisation with the slug {options['organisation']!r}.")
         data = path.read_bytes()
         if options["kind"] in KINDS:
             imported = self.bulk(organisation, path.name, data, options)
