@@ -18,9 +18,9 @@ for every line, in bulk:
   the shop zeroes nothing (the wrong file or the wrong shop, more likely than an empty shop).
 
 ``stock_line`` checks a line on its own (the code, a whole quantity within the ceiling); ``StockFeedWriter``
-writes batches of lines with a fixed number of queries whatever their size (one read of the matching offers,
-one UPDATE), inside the caller's transaction. On PostgreSQL the shop's offers are locked once, in primary-key
-order, before the first batch: reservations lock offers in that order too, so that a feed and orders never
+writes batches of lines with a fixed number of queries whatever their size (the shop's offers read once, one
+UPDATE per batch), inside the caller's transaction. On PostgreSQL the shop's offers are locked once, in
+primary-key order, by that first read: reservations lock offers in that order too, so that a feed and orders never
 deadlock, and an order never sees its shop's stock below what it allocated.
 """
 
@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy
 from imports.choices import FeedMode
 from pivot_site.validators import normalise_identifier
 
+from .bulk import update_rows
 from .choices import OfferStatus
 from .exceptions import InvalidOffer
 from .models import Offer
@@ -180,39 +181,34 @@ class StockFeedWriter:
         self.counts = Counter(unknown=0, clamped=0, zeroed=0)
         self.final_notes: list[str] = []
         self.now = timezone.now()
-        self._locked = False
+        self._offers = None
 
     def _shop_offers(self):
         return Offer.objects.filter(shop=self.shop).exclude(status=OfferStatus.ARCHIVED)
 
-    def lock(self) -> None:
-        """Lock every offer of the shop once, in primary-key order (PostgreSQL; SQLite has one writer at a time)."""
-        if not self._locked and connection.features.has_select_for_update:
-            list(Offer.objects.select_for_update().filter(shop=self.shop).order_by("pk").values_list("pk"))
-        self._locked = True
+    def _index(self) -> dict[str, tuple[list, list, list]]:
+        """Code → the shop's offers (archived ones aside) whose product has it as EAN, as supplier reference, as
+        model code; read once, in one query, for every batch of the feed.
 
-    def _matching(self, codes: set[str]) -> dict[str, tuple[list, list, list]]:
-        """Code → the shop's offers whose product has it as EAN, as supplier reference, as model code.
-
-        Not locked here: ``lock`` locked the shop's offers in primary-key order before the first batch (an
-        offer created for the shop since then is locked by the batch's UPDATE)."""
-        gtins = [code for code in codes if code.isdigit()]
-        condition = Q(product__supplier_reference__in=codes) | Q(product__model_code__in=codes)
-        if gtins:
-            condition |= Q(product__gtin__in=gtins)
-        rows = self._shop_offers().filter(condition).order_by("pk").values_list(*OFFER_FIELDS)
-        found: dict[str, tuple[list, list, list]] = {}
-        for row in rows:
-            offer = OfferRow(*row)
-            for level, value in enumerate((offer.gtin, offer.supplier_reference, offer.model_code)):
-                if value and value in codes:
-                    found.setdefault(value, ([], [], []))[level].append(offer)
-        return found
+        On PostgreSQL that query also locks every offer of the shop, in primary-key order: reservations lock
+        offers in that order too, so that a feed and orders never deadlock (SQLite has one writer at a time)."""
+        if self._offers is None:
+            offers = Offer.objects.filter(shop=self.shop).order_by("pk")
+            if connection.features.has_select_for_update:
+                offers = offers.select_for_update(of=("self",))
+            self._offers = {}
+            for *row, status in offers.values_list(*OFFER_FIELDS, "status"):
+                if status == OfferStatus.ARCHIVED:
+                    continue
+                offer = OfferRow(*row)
+                for level, value in enumerate((offer.gtin, offer.supplier_reference, offer.model_code)):
+                    if value:
+                        self._offers.setdefault(value, ([], [], []))[level].append(offer)
+        return self._offers
 
     def write(self, lines: list[StockLine]) -> StockFeedResult:
-        self.lock()
         result = StockFeedResult()
-        found = self._matching({line.code for line in lines})
+        found = self._index()
         new_stock: dict[int, int] = {}
         for index, line in enumerate(lines):
             if self.mode == FeedMode.SNAPSHOT and line.quantity < 0:
@@ -286,18 +282,13 @@ class StockFeedWriter:
         return wanted
 
     def _update(self, new_stock: dict[int, int]) -> None:
-        """One UPDATE for the batch: a CASE on the offer id, ids grouped by their new stock."""
-        if not new_stock:
-            return
-        by_value: dict[int, list[int]] = {}
-        for pk, value in new_stock.items():
-            by_value.setdefault(value, []).append(pk)
-        stock = Case(
-            *(When(pk__in=pks, then=Value(value)) for value, pks in by_value.items()),
-            default=F("stock_on_hand"),
-            output_field=IntegerField(),
-        )
-        Offer.objects.filter(pk__in=list(new_stock)).update(stock_on_hand=stock, updated_at=self.now)
+        """One UPDATE for the batch, joined to the new stock of each offer."""
+        if new_stock:
+            update_rows(
+                Offer,
+                [{"pk": pk, "stock_on_hand": stock, "updated_at": self.now} for pk, stock in new_stock.items()],
+                ["stock_on_hand", "updated_at"],
+            )
 
     def zero_absent(self) -> int:
         """End of a snapshot: the shop's offers no applied line named go to 0, or to the units allocated to
@@ -312,7 +303,7 @@ class StockFeedWriter:
                 )
             )
             return 0
-        self.lock()
+        self._index()
         absent = self._shop_offers().filter(unlimited_stock=False, stock_on_hand__gt=F("stock_allocated"))
         lowered = [
             (pk, allocated) for pk, allocated in absent.values_list("pk", "stock_allocated") if pk not in self.set_by
