@@ -171,9 +171,13 @@ class CatalogueWriter:
         if gtins:
             condition |= Q(organisation=self.organisation, gtin__in=gtins)
         if condition:
-            for product in Product.objects.filter(condition).values(
-                "pk", "producer_id", "supplier_reference", "organisation_id", *PRODUCT_FIELDS
-            ):
+            with server_side_binding():
+                products = list(
+                    Product.objects.filter(condition).values(
+                        "pk", "producer_id", "supplier_reference", "organisation_id", *PRODUCT_FIELDS
+                    )
+                )
+            for product in products:
                 if product["producer_id"] == self.supplier.pk and product["supplier_reference"]:
                     by_ref[product["supplier_reference"]] = product
                 if product["gtin"] and product["organisation_id"] == self.organisation.pk:
@@ -196,9 +200,13 @@ class CatalogueWriter:
         offers = {}
         known = [product["pk"] for product in matched if product is not None]
         if known:
-            for offer in Offer.objects.filter(
-                organisation=self.organisation, shop=self.shop, product_id__in=known
-            ).values("pk", "product_id", *OFFER_FIELDS):
+            with server_side_binding():
+                rows = list(
+                    Offer.objects.filter(organisation=self.organisation, shop=self.shop, product_id__in=known).values(
+                        "pk", "product_id", *OFFER_FIELDS
+                    )
+                )
+            for offer in rows:
                 offers.setdefault(offer["product_id"], offer)
         now = timezone.now()
         new_products, changed_products, new_offers, changed_offers = [], [], [], []
@@ -333,6 +341,24 @@ def _preparer(field):
         return last[1]
 
     return prepare
+
+
+@contextmanager
+def server_side_binding():
+    """On PostgreSQL, the ORM's queries inside bind their parameters on the server: a lookup of 2,000 references
+    sends them beside the query instead of quoting each into its text (Django's default, client-side binding)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = connection.connection
+    previous, raw.cursor_factory = raw.cursor_factory, ServerBindingCursor
+    try:
+        yield
+    finally:
+        raw.cursor_factory = previous
 
 
 @contextmanager
