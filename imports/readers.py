@@ -58,6 +58,8 @@ SPACE_GROUPED = re.compile(rf"[+-]?\d{{1,3}}(?:[{SPACE_GROUPING}]\d{{3}})+(?:[.,
 SPACES = re.compile(rf"[{SPACE_GROUPING}]")
 COMMA_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+", re.ASCII)
 DOT_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+", re.ASCII)
+# The usual cell ("12,50", "5.5", "6"): read at once, unless its mark could be a thousands separator ("1,234").
+SIMPLE_NUMBER = re.compile(r"-?[0-9]{1,20}(?:([.,])([0-9]{1,20}))?")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,2})?", re.ASCII)
 NUMBER_LIKE = re.compile(r"[+-]?[\d.,]*\d[\d.,]*", re.ASCII)
 DATE_LIKE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?:[ T]\d{1,2}[:h]\d{2}(?::\d{2})?)?", re.ASCII)
@@ -702,6 +704,11 @@ def parse_decimal(value, *, decimal_comma: bool) -> Decimal | None:
         return value
     if not isinstance(value, str):
         raise ValueError(f"not a number: {value!r}")
+    simple = SIMPLE_NUMBER.fullmatch(value)
+    if simple is not None:
+        mark, fraction = simple.groups()
+        if mark is None or len(fraction) != 3 or (mark == ",") == decimal_comma:
+            return Decimal(value.replace(",", ".") if mark == "," else value)
     text = value.replace("\u2212", "-").strip()
     if not text:
         return None

@@ -5,7 +5,6 @@ import re
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum import ean
 from stdnum.eu import vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret
@@ -36,9 +35,10 @@ def validate_gtin(value):
         raise ValidationError(
             _("“%(value)s” is not a valid EAN/GTIN: it must have 8, 12, 13 or 14 digits."), params={"value": value}
         )
-    try:
-        ean.validate(value)
-    except StdnumError:
+    # The GS1 check digit, computed here: stdnum's ``ean.validate`` (which cleans the code again) took a tenth of a
+    # bulk import's time per line. From the right, the digits before the check digit weigh 3, 1, 3, 1…
+    weighted = 3 * sum(map(int, value[-2::-2])) + sum(map(int, value[-3::-2]))
+    if (weighted + int(value[-1])) % 10:
         raise ValidationError(_("“%(value)s” is not a valid EAN/GTIN: wrong check digit."), params={"value": value})
 
 
