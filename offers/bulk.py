@@ -167,9 +167,9 @@ class CatalogueWriter:
         by_ref, by_gtin = {}, {}
         condition = Q()
         if refs:
-            condition |= Q(producer=self.supplier, supplier_reference__in=refs)
+            condition |= Q(producer=self.supplier, supplier_reference__any_of=refs)
         if gtins:
-            condition |= Q(organisation=self.organisation, gtin__in=gtins)
+            condition |= Q(organisation=self.organisation, gtin__any_of=gtins)
         if condition:
             with server_side_binding():
                 products = list(
@@ -202,9 +202,9 @@ class CatalogueWriter:
         if known:
             with server_side_binding():
                 rows = list(
-                    Offer.objects.filter(organisation=self.organisation, shop=self.shop, product_id__in=known).values(
-                        "pk", "product_id", *OFFER_FIELDS
-                    )
+                    Offer.objects.filter(
+                        organisation=self.organisation, shop=self.shop, product_id__any_of=known
+                    ).values("pk", "product_id", *OFFER_FIELDS)
                 )
             for offer in rows:
                 offers.setdefault(offer["product_id"], offer)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from pivot_site.validators import normalise_identifier, validate_gtin
 
-from .bulk import CHUNK, CatalogueResult, _slices, _text, insert_rows, update_rows
+from .bulk import CHUNK, CatalogueResult, _slices, _text, insert_rows, server_side_binding, update_rows
 from .exceptions import InvalidOffer
 from .models import Offer, Product, ProductCategory
 from .search import fold
@@ -187,12 +187,16 @@ class ReferenceWriter:
         refs = [line.reference for line in lines if not line.gtin]
         condition = Q()
         if gtins:
-            condition |= Q(gtin__in=gtins)
+            condition |= Q(gtin__any_of=gtins)
         if refs:
-            condition |= Q(supplier_reference__in=refs)
+            condition |= Q(supplier_reference__any_of=refs)
         by_gtin, by_ref = {}, {}
         if condition:
-            for product in Product.objects.filter(condition, organisation__isnull=True).values("pk", *REFERENCE_FIELDS):
+            with server_side_binding():
+                products = list(
+                    Product.objects.filter(condition, organisation__isnull=True).values("pk", *REFERENCE_FIELDS)
+                )
+            for product in products:
                 if product["gtin"]:
                     by_gtin[product["gtin"]] = product
                 if product["supplier_reference"]:
