@@ -14,7 +14,9 @@ settings (DEBUG off) and measures, on csv files generated here the way a wholesa
 2. preview then confirm of another file of the same shape (``job_preview`` then ``job_run``), against 1;
 3. django-import-export's default row-by-row import (a plain ``ModelResource`` of products keyed on the
    supplier reference, so less work than ours: no offers) of a 10,000-row sample, scaled to ``--rows``;
-4. PostgreSQL only: ``COPY`` of the same rows into a table of the file's columns, the floor of moving them in;
+4. PostgreSQL only: ``COPY`` of the same rows, two ways: the file's cells into a bare table of its 9 columns (the
+   floor of moving the text in), and the products and offers the import wrote into empty tables shaped like the
+   real ones, indexes and checks included (the floor of storing them);
 5. an 8,000-line xlsx price list (a group-buying volunteer's file), direct;
 6. a 20,000-line stock feed (snapshot) of a shop holding 20,000 offers, when the stock kind is installed.
 """
@@ -131,6 +133,15 @@ def setup(engine: str, server: str) -> None:
     call_command("migrate", verbosity=0)
 
 
+def settle():
+    """Vacuum and analyse before a timed import, so that each starts from a like state, not with the previous
+    import's dead rows or an autovacuum running under it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
 def timed(function):
     started = time.perf_counter()
     result = function()
@@ -169,14 +180,18 @@ def child(engine: str, server: str, files: dict) -> dict:
         return job.totals
 
     check(job_import_direct(job=job_for("seed")), "seed")
+    settle()
     memory_before = peak_mb()
     direct_job, figures["direct_s"] = timed(lambda: job_import_direct(job=job_for("direct")))
     figures["direct_totals"] = check(direct_job, "direct")
     figures["peak_mb_before"], figures["peak_mb"] = memory_before, peak_mb()
+    if connection.vendor == "postgresql":  # the 100,000 products of the direct file and their offers, as written
+        figures["copy_tables_s"] = copy_written_rows(supplier)
     sample = list(Offer.objects.order_by("-pk").values_list("pk", flat=True)[:10_000])  # the slow part: sampled
     _count, figures["reindex_s"] = timed(lambda: reindex_offers_task(sample))
     figures["reindexed"] = len(sample)
 
+    settle()
     preview_job = job_for("preview")
     preview_job, figures["preview_s"] = timed(lambda: job_preview(job=preview_job))
     assert preview_job.status == ImportStatus.PREVIEWED and not preview_job.preview["problems"]
@@ -247,6 +262,31 @@ def copy_rows(path) -> float:
         return time.perf_counter() - started
 
 
+def copy_written_rows(supplier) -> float:
+    """COPY of the rows the direct import wrote (the supplier's products and their offers, as stored) into empty
+    tables shaped like the real ones, with their indexes, defaults and checks (``LIKE … INCLUDING ALL``)."""
+    from django.db import connection, transaction
+
+    from offers.models import Offer, Product
+
+    products = f"SELECT id FROM {Product._meta.db_table} WHERE producer_id = {supplier.pk}"
+    seconds = 0.0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, condition in ((Product, f"id IN ({products})"), (Offer, f"product_id IN ({products})")):
+            table = model._meta.db_table
+            columns = ", ".join(f.column for f in model._meta.concrete_fields if not f.generated)
+            buffer = io.BytesIO()
+            with cursor.copy(f"COPY (SELECT {columns} FROM {table} WHERE {condition}) TO STDOUT") as copy:
+                for data in copy:
+                    buffer.write(data)
+            cursor.execute(f"CREATE TEMPORARY TABLE copy_{table} (LIKE {table} INCLUDING ALL) ON COMMIT DROP")
+            started = time.perf_counter()
+            with cursor.copy(f"COPY copy_{table} ({columns}) FROM STDIN") as copy:
+                copy.write(buffer.getvalue())
+            seconds += time.perf_counter() - started
+    return seconds
+
+
 def stock_feed(organisation) -> dict:
     from imports.choices import ImportStatus
     from imports.jobs import import_job_create, job_import_direct
@@ -271,6 +311,7 @@ def stock_feed(organisation) -> dict:
     job = import_job_create(kind="stock", organisation=organisation, actor=None, name="stock.csv",
                             data=buffer.getvalue().encode(), shop=shop, options={"mode": "snapshot"},
                             preview=False)  # fmt: skip
+    settle()
     job, seconds = timed(lambda: job_import_direct(job=job))
     assert job.status == ImportStatus.DONE, (job.status, job.message, job.errors[:3])
     return {"stock_s": seconds, "stock_totals": job.totals}
@@ -308,7 +349,11 @@ def report(rows: int, results: list[dict]) -> None:
         ]  # fmt: skip
         if "copy_s" in figures:
             ratio = figures["direct_s"] / figures["copy_s"]
-            lines.append(("COPY of the same rows", f"{figures['copy_s']:.2f} s; ours {ratio:.1f}× COPY",
+            lines.append(("COPY of the file's cells (9 columns)", f"{figures['copy_s']:.2f} s; ours {ratio:.1f}× COPY",
+                          f"≤ {TARGETS['vs_copy']:.0f}×", ratio <= TARGETS["vs_copy"]))  # fmt: skip
+            ratio = figures["direct_s"] / figures["copy_tables_s"]
+            lines.append(("COPY of the products and offers written",
+                          f"{figures['copy_tables_s']:.2f} s; ours {ratio:.1f}× COPY",
                           f"≤ {TARGETS['vs_copy']:.0f}×", ratio <= TARGETS["vs_copy"]))  # fmt: skip
         if "stock_s" in figures:
             lines.append(("20,000-line stock feed", f"{figures['stock_s']:.2f} s {json.dumps(figures['stock_totals'])}",

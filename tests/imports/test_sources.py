@@ -2,6 +2,7 @@
 the saved mapping when it changed, its result in the job history, and an e-mail when it went wrong."""
 
 import http.server
+import re
 import threading
 from datetime import timedelta
 
@@ -113,11 +114,22 @@ def test_staff_set_up_a_scheduled_import_in_the_admin(client, source, drop_folde
             "supplier": source.supplier.pk, "shop": "", "location": "../../etc", "every_hours": 12, "active": "on"}  # fmt: skip
     response = client.post("/admin/import_sources/new/", form)
     assert response.status_code == 200 and not ImportSource.objects.filter(name="Tarif Relais Vert").exists()
-    form["location"] = "relais-vert"
+    form.update(location="relais-vert", valid_rows_only="on", archive_missing="on")
     response = client.post("/admin/import_sources/new/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     created = ImportSource.objects.get(name="Tarif Relais Vert")
     assert created.created_by == staff and created.every_hours == 12
+    assert created.options == {"valid_rows_only": True, "archive_missing": True, "publish_new": False,
+                               "mode": "snapshot"}  # fmt: skip
+    edit = client.get(f"/admin/import_sources/edit/{created.pk}/").content.decode()
+    assert re.search(r'<input type="checkbox" name="valid_rows_only"[^>]*checked>', edit)
+    form.pop("archive_missing")
+    client.post(f"/admin/import_sources/edit/{created.pk}/", form)
+    created.refresh_from_db()
+    assert created.options["archive_missing"] is False and created.options["valid_rows_only"] is True
+    # The reference catalogue is the platform's: an organisation's source cannot import it.
+    response = client.post("/admin/import_sources/new/", {**form, "name": "Référentiel", "kind": "reference"})
+    assert response.status_code == 200 and not ImportSource.objects.filter(name="Référentiel").exists()
     listing = client.get("/admin/import_sources/").content.decode()
     assert "Tarif Biocoop" in listing and "Tarif Relais Vert" in listing
     client.force_login(factories.make_staff(factories.OrganisationFactory(), username="ailleurs"))
