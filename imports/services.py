@@ -1,18 +1,22 @@
 """The one import/export pipeline of every admin table.
 
-Import: ``import_job_preview`` reads the uploaded file, runs the whole import in a transaction
-that is rolled back, and stores what would be created, updated, left unchanged or refused on an
-``ImportJob``. ``import_job_confirm`` re-reads the stored file and runs it again for real, in one
-transaction: any refused row means nothing is written (all-or-nothing).
+Import: ``import_job_preview`` keeps the uploaded file on an ``ImportJob`` and queues
+``table_preview_task``, which runs the whole import in a transaction that is rolled back and stores
+what would be created, updated, left unchanged or refused. ``import_job_confirm`` queues
+``table_run_task``, which re-reads the stored file and runs it again for real, in one transaction:
+any refused row means nothing is written (all-or-nothing). Large files never run inside a web
+request: both steps run in the django-q worker, the admin page polls the job's status.
 Export: ``export_dataset`` + ``export_response`` produce the same columns, so an export can be
 edited and imported back.
 """
 
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,6 +24,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 from import_export.results import RowResult
 
 from pivot_site import page_cache
@@ -28,7 +33,10 @@ from shops.permissions import organisation_ids
 
 from .choices import ImportStatus
 from .models import ImportJob
-from .readers import read_dataset
+from .readers import UnreadableFile, detect_format, read_dataset, too_large
+from .registry import get_resource_class
+
+logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 500
 MAX_ERRORS = 1000
@@ -114,33 +122,52 @@ def _single_organisation_id(user):
 
 
 def import_job_preview(*, resource_class, uploaded_file, actor) -> ImportJob:
-    """Read the file, simulate the import and keep both on an ``ImportJob`` (``previewed`` when it
-    can be confirmed, ``rejected`` when a row is refused). ``DomainError`` for an unreadable file."""
+    """Keep the file on an ``ImportJob`` (``reading``) and queue its preview in the worker.
+
+    Only the cheap checks run here (size, empty file, not a spreadsheet): ``DomainError`` for those.
+    ``table_preview_task`` reads every row, so that a large file never holds a web request.
+    """
     if not may_import(actor, resource_class):
         raise PermissionDenied
     data = uploaded_file.read()
-    dataset = read_dataset(data)
-    report = import_run(resource_class=resource_class, dataset=dataset, actor=actor, dry_run=True)
+    if len(data) > settings.PIVOT_IMPORT_MAX_BYTES:
+        raise too_large()
+    if not data or data.isspace():
+        raise UnreadableFile(_("The file is empty."))
     job = ImportJob(
         organisation_id=_single_organisation_id(actor),
         created_by=actor,
         resource=resource_class.key,
         original_name=uploaded_file.name[:255],
-        file_format=dataset.file_format,
-        status=ImportStatus.PREVIEWED if report.ok else ImportStatus.REJECTED,
-        totals=report.totals,
-        errors=report.errors,
-        preview={"rows": report.rows, "ignored_columns": report.ignored_columns},
+        file_format=detect_format(data),
+        status=ImportStatus.READING,
     )
     job.file.save(uploaded_file.name, ContentFile(data), save=False)
-    if not report.ok:
-        job.finished_at = timezone.now()
     job.save()
+    transaction.on_commit(lambda: async_task("imports.services.table_preview_task", job.pk, group="imports"))
     return job
 
 
+def table_preview_task(job_id: int) -> str:
+    """Read the stored file and simulate its import as its uploader: ``previewed`` when it can be
+    confirmed, ``rejected`` when a row is refused or the file cannot be read."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportStatus.READING:
+        return job.status
+    try:
+        report = _run_stored(job, dry_run=True)
+    except DomainError as error:
+        return _finish(job, status=ImportStatus.REJECTED, message=error.message).status
+    except Exception:
+        logger.exception("Table import %s could not be previewed", job.pk)
+        return _finish(job, status=ImportStatus.FAILED, message=_failed_message()).status
+    job.status = ImportStatus.PREVIEWED if report.ok else ImportStatus.REJECTED
+    _keep_report(job, report, finished=not report.ok)
+    return job.status
+
+
 def import_job_confirm(*, job: ImportJob, resource_class, actor) -> ImportJob:
-    """Import the previewed file for real, checked again row by row, in one transaction."""
+    """Queue the import of the previewed file (``queued``); ``table_run_task`` checks every row again."""
     if job.created_by_id != actor.pk:
         raise PermissionDenied
     if not may_import(actor, resource_class):
@@ -152,16 +179,70 @@ def import_job_confirm(*, job: ImportJob, resource_class, actor) -> ImportJob:
                 _("This import cannot be confirmed any more (%(status)s).") % {"status": job.get_status_display()},
                 code="import_not_pending",
             )
-        with job.file.open("rb") as stored:
-            dataset = read_dataset(stored.read())
-        # Public pages show the imported rows, even those a bulk path writes without a signal.
-        page_cache.invalidate()
-        report = import_run(resource_class=resource_class, dataset=dataset, actor=actor, dry_run=False)
-        job.status = ImportStatus.DONE if report.ok else ImportStatus.REJECTED
-        job.totals, job.errors, job.finished_at = report.totals, report.errors, timezone.now()
-        job.preview = {"rows": report.rows, "ignored_columns": report.ignored_columns}
-        job.save(update_fields=["status", "totals", "errors", "finished_at", "preview"])
+        job.status = ImportStatus.QUEUED
+        job.save(update_fields=["status"])
+        transaction.on_commit(lambda: async_task("imports.services.table_run_task", job.pk, group="imports"))
     return job
+
+
+def table_run_task(job_id: int) -> str:
+    """Import a confirmed file for real, in one transaction: ``done``, or ``rejected`` with nothing written when
+    a row is refused now (the data changed since the preview), or ``failed`` with the database unchanged.
+
+    A job left ``running`` by a worker that died is taken again: its transaction was rolled back."""
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    job = ImportJob.objects.get(pk=job_id)
+    if not claimed:
+        return job.status
+    try:
+        with transaction.atomic():
+            # Two workers given the same task: the second waits here, then sees the job finished.
+            job = ImportJob.objects.select_for_update().get(pk=job_id)
+            if job.status != ImportStatus.RUNNING:
+                return job.status
+            report = _run_stored(job, dry_run=False)
+            if report.ok:
+                # Public pages show the imported rows, even those a bulk path writes without a signal.
+                page_cache.invalidate()
+            job.status = ImportStatus.DONE if report.ok else ImportStatus.REJECTED
+            _keep_report(job, report, finished=True)
+    except DomainError as error:
+        return _finish(job, status=ImportStatus.REJECTED, message=error.message).status
+    except Exception:
+        logger.exception("Table import %s failed", job_id)
+        return _finish(job, status=ImportStatus.FAILED, message=_failed_message()).status
+    return job.status
+
+
+def _run_stored(job: ImportJob, *, dry_run: bool) -> ImportReport:
+    with job.file.open("rb") as stored:
+        dataset = read_dataset(stored.read())
+    resource_class = get_resource_class(job.resource)
+    return import_run(resource_class=resource_class, dataset=dataset, actor=job.created_by, dry_run=dry_run)
+
+
+def _keep_report(job: ImportJob, report: ImportReport, *, finished: bool) -> None:
+    job.totals, job.errors = report.totals, report.errors
+    job.preview = {"rows": report.rows, "ignored_columns": report.ignored_columns}
+    if finished:
+        job.finished_at = timezone.now()
+    job.save(update_fields=["status", "totals", "errors", "preview", "finished_at"])
+
+
+def _finish(job: ImportJob, *, status, message) -> ImportJob:
+    """Only the status, the message and the time: whatever else was set on ``job`` was rolled back."""
+    job.status, job.message, job.finished_at = status, message, timezone.now()
+    job.save(update_fields=["status", "message", "finished_at"])
+    return job
+
+
+def _failed_message() -> str:
+    return _(
+        "An unexpected error stopped the import: nothing was written. Upload the file again; "
+        "if it happens again, tell the platform's team."
+    )
 
 
 # Export

@@ -20,5 +20,6 @@ urlpatterns = [
     path("<slug:key>/export/", views.ExportView.as_view(), name="export"),
     path("<slug:key>/export/choose/", export_views.ExportChooseView.as_view(), name="export_choose"),
     path("<slug:key>/<int:pk>/", views.ImportPreviewView.as_view(), name="preview"),
+    path("<slug:key>/<int:pk>/status/", views.ImportStatusView.as_view(), name="status"),
     path("<slug:key>/<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="confirm"),
 ]

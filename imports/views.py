@@ -1,14 +1,15 @@
 """Admin doors of the import/export pipeline: upload → preview → confirm, exports, history,
 and the mixin that gives every Wagtail table its import button and resource-shaped exports.
 
-The views only parse the request, call ``imports.services`` and show the result.
+The views only parse the request, call ``imports.services`` and show the result. Reading and
+importing run in the worker: the preview page waits for them by polling ``ImportStatusView``.
 """
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
@@ -32,6 +33,7 @@ from .registry import get_resource_class
 from .services import export_filename, export_response, import_job_confirm, import_job_preview, may_import
 
 EXPORT_FORMATS = ("xlsx", "csv")
+WAITING = (ImportStatus.READING, ImportStatus.QUEUED, ImportStatus.RUNNING)  # the worker has the job
 
 
 def import_url(resource_class, next_url="") -> str:
@@ -199,6 +201,8 @@ def job_for(user, pk, key) -> ImportJob:
 
 
 class ImportPreviewView(ResourceMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The job at every stage: reading, preview to confirm, importing, then the result or the errors."""
+
     template_name = "imports/preview.html"
 
     def get_page_subtitle(self):
@@ -211,17 +215,32 @@ class ImportPreviewView(ResourceMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         job = self.job
+        totals = job.totals
         context.update(
             job=job,
-            totals=job.totals,
+            totals=totals,
             rows=job.preview.get("rows", []),
             ignored_columns=job.preview.get("ignored_columns", []),
             errors=job.errors,
+            in_progress=job.status in WAITING,
+            status_url=reverse("pivot_imports:status", args=[job.resource, job.pk]),
+            refresh_url=self.request.get_full_path(),
             can_confirm=job.status == ImportStatus.PREVIEWED,
             confirm_url=self.with_next(reverse("pivot_imports:confirm", args=[job.resource, job.pk])),
             upload_url=self.with_next(reverse("pivot_imports:upload", args=[job.resource])),
         )
+        if job.status == ImportStatus.DONE:
+            done = _("Import done: %(new)s created, %(update)s updated, %(unchanged)s unchanged.")
+            context["done_message"] = done % {key: totals[key] for key in ("new", "update", "unchanged")}
         return context
+
+
+class ImportStatusView(ResourceMixin, View):
+    """What the preview page polls while the worker reads or imports the file."""
+
+    def get(self, request, key, pk):
+        job = job_for(request.user, pk, key)
+        return JsonResponse({"status": job.status, "label": job.get_status_display(), "finished": job.finished})
 
 
 class ImportConfirmView(ResourceMixin, View):
@@ -230,20 +249,12 @@ class ImportConfirmView(ResourceMixin, View):
     def post(self, request, key, pk):
         job = job_for(request.user, pk, key)
         try:
-            job = import_job_confirm(job=job, resource_class=self.resource_class, actor=request.user)
+            import_job_confirm(job=job, resource_class=self.resource_class, actor=request.user)
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect(self.with_next(reverse("pivot_imports:preview", args=[key, pk])))
-        if job.status != ImportStatus.DONE:
-            messages.error(request, _("The data changed since the preview: nothing was imported. See the errors."))
-            return redirect(self.with_next(reverse("pivot_imports:preview", args=[key, pk])))
-        totals = job.totals
-        messages.success(
-            request,
-            _("Import done: %(new)s created, %(update)s updated, %(unchanged)s unchanged.")
-            % {"new": totals["new"], "update": totals["update"], "unchanged": totals["unchanged"]},
-        )
-        return redirect(self.index_url())
+        else:
+            messages.success(request, _("The import has started: you can leave this page, it goes on."))
+        return redirect(self.with_next(reverse("pivot_imports:preview", args=[key, pk])))
 
 
 class ExportView(ResourceMixin, View):

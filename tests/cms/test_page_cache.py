@@ -155,9 +155,12 @@ def test_a_confirmed_import_bumps_once(offer, django_capture_on_commit_callbacks
     rows = [[name, category], *[[f"Tabouret {n}", offer.product.category.name] for n in range(3)]]
     resource_class = get_resource_class("products")
     upload = SimpleUploadedFile("produits.csv", csv_bytes(rows))
-    job = import_job_preview(resource_class=resource_class, uploaded_file=upload, actor=staff)
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = import_job_preview(resource_class=resource_class, uploaded_file=upload, actor=staff)
+    assert page_cache._bump_generation not in callbacks  # the preview's rows were rolled back
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # the confirmation, then the worker's run
         job = import_job_confirm(job=job, resource_class=resource_class, actor=staff)
+    job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.totals["new"] == 3
     assert callbacks.count(page_cache._bump_generation) == 1
 

@@ -1,12 +1,12 @@
 """A file with bad rows writes nothing and says which line and column is wrong, and why."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from imports import services
 from imports.choices import ImportStatus
+from imports.models import ImportJob
 from imports.registry import get_resource_class
 from imports.services import import_job_confirm, import_job_preview
 from offers.models import Offer, Product
@@ -133,9 +133,27 @@ def test_an_ambiguous_natural_key_asks_for_the_id(org_a, staff_a):
     assert Product.objects.filter(name="Tabouret", size="").count() == 2
 
 
-def test_job_preview_of_a_bad_file_is_rejected_and_cannot_be_confirmed(org_a, staff_a):
-    upload = SimpleUploadedFile("produits.csv", products_file())
-    job = import_job_preview(resource_class=get_resource_class("products"), uploaded_file=upload, actor=staff_a)
+def preview(key, name, data, user, worker):
+    """Upload ``data`` and let the worker read it, as the admin's upload does."""
+    with worker(execute=True):
+        job = import_job_preview(
+            resource_class=get_resource_class(key), uploaded_file=SimpleUploadedFile(name, data), actor=user
+        )
+    job.refresh_from_db()
+    return job
+
+
+def confirm(job, user, worker):
+    with worker(execute=True):
+        job = import_job_confirm(job=job, resource_class=get_resource_class(job.resource), actor=user)
+    job.refresh_from_db()
+    return job
+
+
+def test_job_preview_of_a_bad_file_is_rejected_and_cannot_be_confirmed(
+    org_a, staff_a, django_capture_on_commit_callbacks
+):
+    job = preview("products", "produits.csv", products_file(), staff_a, django_capture_on_commit_callbacks)
     assert job.status == ImportStatus.REJECTED
     assert job.totals["error"] == 3 and len(job.errors) == 3
     assert job.errors[0] == {
@@ -144,35 +162,54 @@ def test_job_preview_of_a_bad_file_is_rejected_and_cannot_be_confirmed(org_a, st
         "message": job.errors[0]["message"],
     }
     with translation.override("en"), pytest.raises(DomainError, match="cannot be confirmed"):
-        import_job_confirm(job=job, resource_class=get_resource_class("products"), actor=staff_a)
+        confirm(job, staff_a, django_capture_on_commit_callbacks)
     assert not Product.objects.filter(name="Chaise paillée").exists()
 
 
-def test_confirm_checks_again_and_stays_all_or_nothing(org_a, staff_a):
-    """Between preview and confirmation the data may change: the confirmation re-validates."""
+def test_confirm_checks_again_and_stays_all_or_nothing(org_a, staff_a, django_capture_on_commit_callbacks):
+    """Between preview and confirmation the data may change: the worker's run checks every row again."""
     factories.CustomerCategoryFactory(organisation=org_a, name="Adhérent")
     rows = [[heading("members", c) for c in ("last_name", "first_name", "email", "categories")]]
     rows += [["Martin", "Léa", "martin@example.org", ""], ["Durand", "Zoé", "durand@example.org", "Adhérent"]]
-    upload = SimpleUploadedFile("membres.csv", csv_bytes(rows))
-    job = import_job_preview(resource_class=get_resource_class("members"), uploaded_file=upload, actor=staff_a)
+    job = preview("members", "membres.csv", csv_bytes(rows), staff_a, django_capture_on_commit_callbacks)
     assert job.status == ImportStatus.PREVIEWED and job.totals["new"] == 2
     assert not Member.objects.exists()  # a preview writes nothing
 
     org_a.customer_categories.all().delete()
-    job = import_job_confirm(job=job, resource_class=get_resource_class("members"), actor=staff_a)
-    assert job.status == ImportStatus.REJECTED
+    job = confirm(job, staff_a, django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.REJECTED and job.started_at and job.finished_at
     assert [(e["line"], e["column"]) for e in job.errors] == [(3, heading("members", "categories"))]
     assert not Member.objects.exists()
 
 
-def test_unreadable_upload_is_a_domain_error(staff_a, english):
+def test_the_cheap_checks_refuse_a_file_at_once(staff_a, english):
     with pytest.raises(DomainError, match="empty"):
         import_job_preview(
             resource_class=get_resource_class("shops"), uploaded_file=SimpleUploadedFile("x.csv", b""), actor=staff_a
         )
-    with pytest.raises(DomainError, match="No column"):
+    with pytest.raises(DomainError, match="image"):
         import_job_preview(
             resource_class=get_resource_class("shops"),
-            uploaded_file=SimpleUploadedFile("x.csv", io.BytesIO(b"foo;bar\n1;2\n").read()),
+            uploaded_file=SimpleUploadedFile("x.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32),
             actor=staff_a,
         )
+    assert not ImportJob.objects.exists()
+
+
+def test_a_file_of_no_known_column_is_rejected_by_the_worker(staff_a, english, django_capture_on_commit_callbacks):
+    job = preview("shops", "x.csv", b"foo;bar\n1;2\n", staff_a, django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.REJECTED and job.message.startswith("No column of this file")
+    assert job.finished_at and job.errors == []
+
+
+def test_a_preview_that_crashes_is_failed_not_rejected(
+    staff_a, english, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def crash(**kwargs):
+        raise RuntimeError("worker out of memory")
+
+    monkeypatch.setattr(services, "import_run", crash)
+    rows = [[heading("shops", c) for c in ("name", "postcode", "city")], ["Boutique", "59000", "Lille"]]
+    job = preview("shops", "x.csv", csv_bytes(rows), staff_a, django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.FAILED and job.message.startswith("An unexpected error stopped the import")
+    assert "worker out of memory" in caplog.text and "memory" not in job.message
