@@ -146,36 +146,44 @@ class CatalogueWriter:
             Q(organisation=organisation) | Q(organisation__isnull=True)
         ).values_list("pk", "name", "organisation_id")
         self.categories: dict[str, int] = {}
+        self.by_name: dict[str, int] = {}
         # The organisation's own category wins over a shared one of the same name.
         for pk, name, _organisation in sorted(categories, key=lambda row: row[2] is not None):
             self.categories[fold(name)] = pk
 
     def category_id(self, name: str) -> int:
-        name = name or str(_("To be sorted"))
-        folded = fold(name)
+        if name in self.by_name:  # a file has a few categories for thousands of lines: fold each name once
+            return self.by_name[name]
+        shown = name or str(_("To be sorted"))
+        folded = fold(shown)
         if folded not in self.categories:
             category = product_category_save(
-                category=ProductCategory(organisation=self.organisation, name=name), actor=self.actor
+                category=ProductCategory(organisation=self.organisation, name=shown), actor=self.actor
             )
             self.categories[folded] = category.pk
-        return self.categories[folded]
+        self.by_name[name] = self.categories[folded]
+        return self.by_name[name]
 
     def _existing_products(self, lines):
-        """The products these lines name, as dicts: by supplier reference and by EAN (one query)."""
+        """The products these lines name, as dicts: by supplier reference and by EAN (one query).
+
+        The conditions are those the indexes answer, whatever the database's statistics: the reference alone
+        (the supplier is checked here; with it, SQLite would walk all of the supplier's products for each
+        batch), the EAN with the terms of the partial unique index on (organisation, EAN)."""
         refs = [line.reference for line in lines if line.reference]
         gtins = [line.gtin for line in lines if line.gtin]
         by_ref, by_gtin = {}, {}
         condition = Q()
         if refs:
-            condition |= Q(producer=self.supplier, supplier_reference__any_of=refs)
+            condition |= Q(supplier_reference__any_of=refs)
         if gtins:
-            condition |= Q(organisation=self.organisation, gtin__any_of=gtins)
+            condition |= Q(organisation=self.organisation) & ~Q(gtin="") & Q(gtin__any_of=gtins)
         if condition:
             with server_side_binding():
                 products = list(
-                    Product.objects.filter(condition).values(
-                        "pk", "producer_id", "supplier_reference", "organisation_id", *PRODUCT_FIELDS
-                    )
+                    Product.objects.filter(condition)
+                    .order_by()
+                    .values("pk", "producer_id", "supplier_reference", "organisation_id", *PRODUCT_FIELDS)
                 )
             for product in products:
                 if product["producer_id"] == self.supplier.pk and product["supplier_reference"]:
@@ -200,14 +208,16 @@ class CatalogueWriter:
         offers = {}
         known = [product["pk"] for product in matched if product is not None]
         if known:
-            with server_side_binding():
+            with server_side_binding():  # by product only, the index SQLite would not otherwise choose
                 rows = list(
-                    Offer.objects.filter(
-                        organisation=self.organisation, shop=self.shop, product_id__any_of=known
-                    ).values("pk", "product_id", *OFFER_FIELDS)
+                    Offer.objects.filter(product_id__any_of=known)
+                    .order_by("-created_at", "-pk")  # the newest offer of a product, as the default ordering
+                    .values("pk", "product_id", "organisation_id", "shop_id", *OFFER_FIELDS)
                 )
+            shop_id = getattr(self.shop, "pk", None)
             for offer in rows:
-                offers.setdefault(offer["product_id"], offer)
+                if offer["organisation_id"] == self.organisation.pk and offer["shop_id"] == shop_id:
+                    offers.setdefault(offer["product_id"], offer)
         now = timezone.now()
         new_products, changed_products, new_offers, changed_offers = [], [], [], []
         recategorised: dict[int, list[int]] = {}

@@ -147,6 +147,7 @@ class SharedCategories:
         rows = ProductCategory.objects.filter(organisation__isnull=True).values_list("pk", "parent_id", "name")
         names = {pk: (parent_id, fold(name)) for pk, parent_id, name in rows}
         self.by_path: dict[tuple[str, ...], int] = {}
+        self.by_levels: dict[tuple[str, ...], int] = {}  # the levels as written in the file
         self.paths: dict[int, tuple[str, ...]] = {}  # pk → the names as written, root first
         written = {pk: name for pk, _parent, name in rows}
         for pk in names:
@@ -160,7 +161,12 @@ class SharedCategories:
             self.paths[pk] = tuple(shown)
 
     def category_id(self, levels: tuple[str, ...]) -> int:
-        levels = levels or (str(_("To be sorted")),)
+        if levels in self.by_levels:
+            return self.by_levels[levels]
+        self.by_levels[levels] = self._find_or_create(levels or (str(_("To be sorted")),))
+        return self.by_levels[levels]
+
+    def _find_or_create(self, levels: tuple[str, ...]) -> int:
         parent_id = None
         for depth in range(1, len(levels) + 1):
             path = tuple(fold(name) for name in levels[:depth])
@@ -186,15 +192,17 @@ class ReferenceWriter:
         gtins = [line.gtin for line in lines if line.gtin]
         refs = [line.reference for line in lines if not line.gtin]
         condition = Q()
-        if gtins:
-            condition |= Q(gtin__any_of=gtins)
+        if gtins:  # the terms of the partial unique index on the shared products' EAN
+            condition |= ~Q(gtin="") & Q(gtin__any_of=gtins)
         if refs:
             condition |= Q(supplier_reference__any_of=refs)
         by_gtin, by_ref = {}, {}
         if condition:
             with server_side_binding():
                 products = list(
-                    Product.objects.filter(condition, organisation__isnull=True).values("pk", *REFERENCE_FIELDS)
+                    Product.objects.filter(condition, organisation__isnull=True)
+                    .order_by()
+                    .values("pk", *REFERENCE_FIELDS)
                 )
             for product in products:
                 if product["gtin"]:
