@@ -2,16 +2,18 @@
 
     .venv/bin/python bench/imports.py [--rows 100000] [--engines sqlite,postgresql] [--server postgres://…]
 
-For each engine a child process gets a database of its own (bench/.data/imports.sqlite3, or pivot_bench_imports
-on the PostgreSQL server, dropped and created again; never DATABASE_URL's), migrates it with the production
-settings (DEBUG off) and measures, on csv files generated here the way a wholesaler sends them (title lines,
-``;``, Windows-1252, decimal comma):
+For each engine, child processes work on a database of their own (bench/.data/imports.sqlite3, or
+pivot_bench_imports on the PostgreSQL server, dropped and created again; never DATABASE_URL's) with the
+production settings (DEBUG off): the first migrates it and loads half of the references (the seed, untimed); the
+database is then kept aside, and the two measured phases each start from a copy of it, vacuumed and analysed,
+so that a direct import and a preview + confirm of the same file meet the same database. The csv files are
+generated here the way a wholesaler sends them (title lines, ``;``, Windows-1252, decimal comma):
 
 1. direct import of a ``--rows`` supplier catalogue, half of it new references and half known ones with a new
    price (the known half is loaded first, untimed): ``import_job_create`` + ``job_import_direct``, as the
    command line and scheduled sources run it; peak memory of the process (its high-water mark) and the
    search-index refresh queued after it, timed apart on 10,000 of its offers and scaled;
-2. preview then confirm of another file of the same shape (``job_preview`` then ``job_run``), against 1;
+2. preview then confirm of the same file (``job_preview`` then ``job_run``), against 1;
 3. django-import-export's default row-by-row import (a plain ``ModelResource`` of products keyed on the
    supplier reference, so less work than ours: no offers) of a 10,000-row sample, scaled to ``--rows``;
 4. PostgreSQL only: ``COPY`` of the same rows, two ways: the file's cells into a bare table of its 9 columns (the
@@ -28,6 +30,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -38,6 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import DATA_DIR, ROOT  # noqa: E402
 
 PG_DATABASE = "pivot_bench_imports"
+PG_SEEDED = "pivot_bench_imports_seeded"
+SQLITE_PATH = DATA_DIR / "imports.sqlite3"
+SQLITE_SEEDED = DATA_DIR / "imports-seeded.sqlite3"
 HEADINGS = ["Code article", "Désignation", "EAN", "PU HT", "TVA", "Colisage", "Marque", "Origine", "Famille"]
 FAMILIES = ["Légumineuses", "Pâtes, riz et céréales", "Épicerie sucrée", "Huiles et vinaigres", "Boissons",
             "Fruits secs", "Conserves", "Produits laitiers", "Hygiène", "Entretien"]  # fmt: skip
@@ -82,8 +88,6 @@ def make_files(rows: int) -> dict:
         # Known references with a new price, then new ones.
         "direct": write_csv(DATA_DIR / f"catalogue-direct-{rows}.csv",
                             catalogue_rows([*range(half), *range(rows, rows + half)], price_shift=1)),
-        "preview": write_csv(DATA_DIR / f"catalogue-preview-{rows}.csv",
-                             catalogue_rows([*range(half), *range(2 * rows, 2 * rows + half)], price_shift=2)),
         "default": write_csv(DATA_DIR / "catalogue-default-10000.csv",
                              catalogue_rows([*range(5000), *range(3 * rows, 3 * rows + 5000)], price_shift=3)),
     }  # fmt: skip
@@ -103,21 +107,46 @@ def make_files(rows: int) -> dict:
 # The child process: one engine.
 
 
-def setup(engine: str, server: str) -> None:
+def database_url(engine: str, server: str) -> str:
+    return f"{server}/{PG_DATABASE}" if engine == "postgresql" else f"sqlite:///{SQLITE_PATH}"
+
+
+def sqlite_files(path: Path):
+    return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
+
+
+def keep_seeded(engine: str, server: str) -> None:
+    """The seeded database, kept aside: every measured phase starts from a copy of it."""
+    if engine == "postgresql":
+        import psycopg
+
+        with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {PG_SEEDED} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {PG_SEEDED} TEMPLATE {PG_DATABASE}")
+        return
+    for source, copy in zip(sqlite_files(SQLITE_PATH), sqlite_files(SQLITE_SEEDED)):
+        copy.unlink(missing_ok=True)
+        if source.exists():
+            shutil.copyfile(source, copy)
+
+
+def setup(engine: str, server: str, *, seeded: bool) -> None:
+    """A fresh database (migrated), or with ``seeded`` a copy of the one ``keep_seeded`` kept."""
     if engine == "postgresql":
         import psycopg
 
         with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=5) as connection:
             connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            connection.execute(f"CREATE DATABASE {PG_DATABASE}")
-        url = f"{server}/{PG_DATABASE}"
+            connection.execute(f"CREATE DATABASE {PG_DATABASE}" + (f" TEMPLATE {PG_SEEDED}" if seeded else ""))
     else:
-        path = DATA_DIR / "imports.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
+        for path in sqlite_files(SQLITE_PATH):
+            path.unlink(missing_ok=True)
+        if seeded:
+            for kept, path in zip(sqlite_files(SQLITE_SEEDED), sqlite_files(SQLITE_PATH)):
+                if kept.exists():
+                    shutil.copyfile(kept, path)
     os.environ.update(
-        DATABASE_URL=url,
+        DATABASE_URL=database_url(engine, server),
         DJANGO_SETTINGS_MODULE="pivot_site.settings.production",
         SECRET_KEY="bench-imports-not-a-secret",
         ALLOWED_HOSTS="127.0.0.1",
@@ -128,9 +157,10 @@ def setup(engine: str, server: str) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if not seeded:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
 
 
 def settle():
@@ -152,8 +182,10 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(engine: str, server: str, files: dict) -> dict:
-    setup(engine, server)
+def child(engine: str, server: str, files: dict, phase: str) -> dict:
+    """One phase on one engine: ``seed`` the database, or time ``preview`` + confirm or ``direct`` (and the
+    rest) of the same file, each on a copy of the seeded database."""
+    setup(engine, server, seeded=phase != "seed")
     from django.db import connection
 
     from imports.choices import ImportStatus
@@ -164,10 +196,15 @@ def child(engine: str, server: str, files: dict) -> dict:
     from shops.models import Organisation, Shop
     from shops.services import organisation_save, shop_save
 
-    organisation = organisation_save(organisation=Organisation(name="Épicerie solidaire", kind="group_buying"))
-    supplier = producer_save(producer=Producer(organisation=organisation, name="Biocoop Grossiste", is_wholesaler=True))
-    shop = shop_save(shop=Shop(organisation=organisation, name="Local du Marais", address="1 rue du Temple",
-                               postcode="75004", city="Paris"))  # fmt: skip
+    if phase == "seed":
+        organisation = organisation_save(organisation=Organisation(name="Épicerie solidaire", kind="group_buying"))
+        supplier = producer_save(producer=Producer(organisation=organisation, name="Biocoop Grossiste",
+                                                   is_wholesaler=True))  # fmt: skip
+        shop = shop_save(shop=Shop(organisation=organisation, name="Local du Marais", address="1 rue du Temple",
+                                   postcode="75004", city="Paris"))  # fmt: skip
+    else:
+        supplier = Producer.objects.select_related("organisation").get(name="Biocoop Grossiste")
+        organisation, shop = supplier.organisation, Shop.objects.get(name="Local du Marais")
     figures = {"engine": connection.vendor}
 
     def job_for(key, **options):
@@ -179,8 +216,20 @@ def child(engine: str, server: str, files: dict) -> dict:
         assert job.status == ImportStatus.DONE, (label, job.status, job.message, job.errors[:3])
         return job.totals
 
-    check(job_import_direct(job=job_for("seed")), "seed")
-    settle()
+    if phase == "seed":
+        check(job_import_direct(job=job_for("seed")), "seed")
+        settle()
+        return figures
+    if phase == "preview":
+        preview_job = job_for("direct")
+        preview_job, figures["preview_s"] = timed(lambda: job_preview(job=preview_job))
+        assert preview_job.status == ImportStatus.PREVIEWED and not preview_job.preview["problems"]
+        preview_job.status = ImportStatus.QUEUED
+        preview_job.save(update_fields=["status"])
+        confirmed, figures["confirm_s"] = timed(lambda: job_run(job=preview_job))
+        figures["preview_totals"] = check(confirmed, "preview")
+        return figures
+
     memory_before = peak_mb()
     direct_job, figures["direct_s"] = timed(lambda: job_import_direct(job=job_for("direct")))
     figures["direct_totals"] = check(direct_job, "direct")
@@ -190,15 +239,6 @@ def child(engine: str, server: str, files: dict) -> dict:
     sample = list(Offer.objects.order_by("-pk").values_list("pk", flat=True)[:10_000])  # the slow part: sampled
     _count, figures["reindex_s"] = timed(lambda: reindex_offers_task(sample))
     figures["reindexed"] = len(sample)
-
-    settle()
-    preview_job = job_for("preview")
-    preview_job, figures["preview_s"] = timed(lambda: job_preview(job=preview_job))
-    assert preview_job.status == ImportStatus.PREVIEWED and not preview_job.preview["problems"]
-    preview_job.status = ImportStatus.QUEUED
-    preview_job.save(update_fields=["status"])
-    confirmed, figures["confirm_s"] = timed(lambda: job_run(job=preview_job))
-    figures["preview_totals"] = check(confirmed, "preview")
 
     figures["default_s"], figures["default_rows"] = default_import(files["default"], organisation, supplier)
     if connection.vendor == "postgresql":
@@ -371,22 +411,29 @@ def main():
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.server, json.loads(args.files))))
+        print(json.dumps(child(args.child, args.server, json.loads(args.files), args.phase)))
         return
     started = time.perf_counter()
     files = make_files(args.rows)
     print(f"files written in {time.perf_counter() - started:.0f} s; 2 cores, load average {os.getloadavg()[0]:.2f}")
     results = []
     for engine in args.engines.split(","):
-        output = subprocess.run(
-            [sys.executable, __file__, "--child", engine, "--server", args.server, "--files", json.dumps(files)],
-            cwd=ROOT, capture_output=True, text=True,
-        )  # fmt: skip
-        if output.returncode:
-            sys.exit(f"{engine} failed:\n{output.stderr[-3000:]}")
-        results.append(json.loads(output.stdout.strip().splitlines()[-1]))
+        figures = {}
+        for phase in ("seed", "preview", "direct"):
+            output = subprocess.run(
+                [sys.executable, __file__, "--child", engine, "--phase", phase, "--server", args.server,
+                 "--files", json.dumps(files)],
+                cwd=ROOT, capture_output=True, text=True,
+            )  # fmt: skip
+            if output.returncode:
+                sys.exit(f"{engine} {phase} failed:\n{output.stderr[-3000:]}")
+            figures.update(json.loads(output.stdout.strip().splitlines()[-1]))
+            if phase == "seed":
+                keep_seeded(engine, args.server)
+        results.append(figures)
     report(args.rows, results)
 
 
