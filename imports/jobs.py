@@ -49,6 +49,7 @@ BATCH = 2000
 PREVIEW_ROWS = 50
 MAX_ERRORS = 1000  # kept on the job for the page; the error report has them all
 REPORT_LINE, REPORT_ERRORS = "Ligne", "Erreurs"
+SAMPLE = 64  # values of a staged column looked at to tell a repeating column
 STAGED = "valid.pickle"  # batches of (line number, checked line), written by the preview
 
 
@@ -409,16 +410,19 @@ def _staged_batches(job):
 
 
 def _stage(batch, out) -> None:
-    """A batch of checked lines (slotted dataclasses of one class) pickled column by column, equal values as one
-    object: a price list repeats its VAT rates, brands and families on every line, and pickle writes an object
-    it has seen as a reference. Pickling each line's own objects cost as much as reading the file again."""
+    """A batch of checked lines (slotted dataclasses of one class) pickled column by column. In a column that
+    repeats its values (a price list's VAT rates, brands, families), equal values become one object, which
+    pickle writes once and then as a reference; columns of distinct values (references, prices) are left as
+    they are, where that would cost more than it saves."""
     line_class = type(batch[0][1])
     lines = [line for _number, line in batch]
-    same: dict = {}  # (type, value) → its first object: equal values of one type only (1 and True stay apart)
     columns = []
     for name in line_class.__slots__:
         column = list(map(operator.attrgetter(name), lines))
-        columns.append(list(map(same.setdefault, zip(map(type, column), column), column)))
+        if len(set(column[:SAMPLE])) <= SAMPLE // 2:
+            same: dict = {}  # (type, value) → its first object: equal values of one type only (1 and True apart)
+            column = list(map(same.setdefault, zip(map(type, column), column), column))
+        columns.append(column)
     pickle.dump((line_class, [number for number, _line in batch], columns), out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
