@@ -59,6 +59,29 @@ def _text(value, *, limit: int, field: str, label) -> str:
     return value
 
 
+def line_identity(*, reference, gtin, name, key: str) -> tuple[str, str, str]:
+    """A bulk line's supplier reference, EAN (check digit verified) and name, stripped. One of the reference and
+    the EAN is needed: ``key`` says which one a file is keyed on first, for the message and the field at fault."""
+    reference = _text(reference, limit=60, field="supplier_reference", label=gettext_lazy("Supplier reference"))
+    gtin = normalise_identifier(str(gtin or ""))
+    if gtin:
+        try:
+            validate_gtin(gtin)
+        except ValidationError as error:
+            raise InvalidOffer(error.messages[0], field="gtin")
+    if not reference and not gtin:
+        message = (
+            _("Give the supplier reference or the EAN.")
+            if key == "supplier_reference"
+            else _("Give the EAN or the supplier reference.")
+        )
+        raise InvalidOffer(message, field=key)
+    name = _text(name, limit=200, field="name", label=gettext_lazy("Name"))
+    if not name:
+        raise InvalidOffer(_("Give the product's name."), field="name")
+    return reference, gtin, name
+
+
 def catalogue_line(
     *,
     reference="",
@@ -73,18 +96,7 @@ def catalogue_line(
     category="",
 ) -> CatalogueLine:
     """One checked line of a supplier's price list; ``InvalidOffer`` names the field at fault."""
-    reference = _text(reference, limit=60, field="supplier_reference", label=gettext_lazy("Supplier reference"))
-    gtin = normalise_identifier(str(gtin or ""))
-    if gtin:
-        try:
-            validate_gtin(gtin)
-        except ValidationError as error:
-            raise InvalidOffer(error.messages[0], field="gtin")
-    if not reference and not gtin:
-        raise InvalidOffer(_("Give the supplier reference or the EAN."), field="supplier_reference")
-    name = _text(name, limit=200, field="name", label=gettext_lazy("Name"))
-    if not name:
-        raise InvalidOffer(_("Give the product's name."), field="name")
+    reference, gtin, name = line_identity(reference=reference, gtin=gtin, name=name, key="supplier_reference")
     vat_rate = settings.PIVOT_DEFAULT_VAT_RATE if vat_rate is None else Decimal(str(vat_rate))
     price_excl_tax = None if price_excl_tax is None else Decimal(str(price_excl_tax))
     price_incl_tax = None if price_incl_tax is None else Decimal(str(price_incl_tax))

@@ -12,15 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pivot_site.validators import normalise_identifier, validate_gtin
-
-from .bulk import CHUNK, CatalogueResult, _slices, _text, insert_rows, server_side_binding, update_rows
+from .bulk import (
+    CHUNK,
+    CatalogueResult,
+    _slices,
+    _text,
+    insert_rows,
+    line_identity,
+    server_side_binding,
+    update_rows,
+)
 from .exceptions import InvalidOffer
 from .models import Offer, Product, ProductCategory
 from .search import fold
@@ -87,18 +93,7 @@ def reference_line(
     recommended_price=None,
 ) -> ReferenceLine:
     """One checked line of the reference file; ``InvalidOffer`` names the field at fault."""
-    reference = _text(reference, limit=60, field="supplier_reference", label=gettext_lazy("Supplier reference"))
-    gtin = normalise_identifier(str(gtin or ""))
-    if gtin:
-        try:
-            validate_gtin(gtin)
-        except ValidationError as error:
-            raise InvalidOffer(error.messages[0], field="gtin")
-    if not reference and not gtin:
-        raise InvalidOffer(_("Give the EAN or the supplier reference."), field="gtin")
-    name = _text(name, limit=200, field="name", label=gettext_lazy("Name"))
-    if not name:
-        raise InvalidOffer(_("Give the product's name."), field="name")
+    reference, gtin, name = line_identity(reference=reference, gtin=gtin, name=name, key="gtin")
     levels = {
         key: _text(value, limit=120, field=key, label=label)
         for key, value, label in (
