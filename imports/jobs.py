@@ -97,19 +97,9 @@ def import_job_create(
 ) -> ImportJob:
     """Keep the uploaded file and queue its preview (or, with ``preview=False``, nothing: the caller runs it)."""
     bulk = get_kind(kind)
-    if bulk.platform and organisation is not None:
-        raise DomainError(
-            _("The reference catalogue is shared by the whole platform: import it outside any organisation."),
-            code="platform_import",
-        )
     if actor is not None and not may_bulk_import(actor, organisation=organisation):
         raise PermissionDenied
-    if bulk.needs_supplier and (supplier is None or supplier.organisation_id != getattr(organisation, "pk", None)):
-        raise DomainError(_("Choose the supplier of this file."), code="supplier_required", field="supplier")
-    if bulk.needs_shop and (shop is None or shop.organisation_id != getattr(organisation, "pk", None)):
-        raise DomainError(_("Choose the shop of this stock."), code="shop_required", field="shop")
-    if shop is not None and shop.organisation_id != getattr(organisation, "pk", None):
-        raise DomainError(_("This shop belongs to another organisation."), code="wrong_shop", field="shop")
+    bulk.check_owners(organisation_id=getattr(organisation, "pk", None), supplier=supplier, shop=shop)
     if len(data) > settings.PIVOT_IMPORT_MAX_BYTES:
         raise too_large()
     job = ImportJob(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from offers.bulk import CatalogueLine, CatalogueWriter, catalogue_line, catalogue_offers_missing, offers_archive
 from offers.reference import ReferenceLine, ReferenceWriter, reference_line
+from pivot_site.exceptions import DomainError
 
 from .mapping import Target
 from .readers import parse_decimal
@@ -42,6 +43,22 @@ class BulkKind:
     needs_shop = False
     # Writes the platform's shared data: platform admins and animators only, in no organisation.
     platform = False
+
+    def check_owners(self, *, organisation_id, supplier=None, shop=None) -> None:
+        """Whose file this is: nobody's for a platform kind; else one organisation's, with the supplier and the shop
+        the kind needs, both of that organisation. ``DomainError`` names the field at fault."""
+        if self.platform and organisation_id is not None:
+            raise DomainError(
+                _("The reference catalogue is shared by the whole platform: import it outside any organisation."),
+                code="platform_import",
+                field="organisation",
+            )
+        if self.needs_supplier and (supplier is None or supplier.organisation_id != organisation_id):
+            raise DomainError(_("Choose the supplier of this file."), code="supplier_required", field="supplier")
+        if self.needs_shop and shop is None:
+            raise DomainError(_("Choose the shop of this stock."), code="shop_required", field="shop")
+        if shop is not None and shop.organisation_id != organisation_id:
+            raise DomainError(_("This shop belongs to another organisation."), code="wrong_shop", field="shop")
 
     def clean(self, values: dict, *, decimal_comma: bool):
         raise NotImplementedError

@@ -64,20 +64,9 @@ def import_source_validate(*, source: ImportSource) -> None:
     kind = KINDS.get(source.kind)
     if kind is None:
         raise DomainError(_("Choose what the file holds."), field="kind")
-    organisation_id = source.organisation_id
-    if kind.platform and organisation_id is not None:
-        raise DomainError(
-            _("The reference catalogue is shared by the whole platform: import it outside any organisation."),
-            field="organisation",
-        )
-    if not kind.platform and organisation_id is None:
+    if not kind.platform and source.organisation_id is None:
         raise DomainError(_("Choose the organisation this file is for."), field="organisation")
-    if kind.needs_supplier and (source.supplier is None or source.supplier.organisation_id != organisation_id):
-        raise DomainError(_("Choose the supplier of this file."), field="supplier")
-    if kind.needs_shop and source.shop is None:
-        raise DomainError(_("Choose the shop of this stock."), field="shop")
-    if source.shop is not None and source.shop.organisation_id != organisation_id:
-        raise DomainError(_("This shop belongs to another organisation."), field="shop")
+    kind.check_owners(organisation_id=source.organisation_id, supplier=source.supplier, shop=source.shop)
 
 
 def import_source_save(*, source: ImportSource, actor=None) -> ImportSource:
