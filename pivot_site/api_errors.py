@@ -18,7 +18,8 @@ CONFLICT_CODES = {"insufficient_stock"}
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        code = status.HTTP_409_CONFLICT if exc.code in CONFLICT_CODES else status.HTTP_400_BAD_REQUEST
+        conflict = getattr(exc, "conflict", False) or exc.code in CONFLICT_CODES
+        code = status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST
         return Response(exc.as_dict(), status=code)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

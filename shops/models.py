@@ -258,6 +258,12 @@ class Closure(models.Model):
         related_name="replacing_closures",
         verbose_name=_("replacement depot"),
     )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("reminder (days before)"),
+        default=3,
+        help_text=_("Members whose deliveries move are e-mailed at once, and again this many days before."),
+    )
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     organisation_path = "depot__organisation"
 

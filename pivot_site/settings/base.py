@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "shops",
     "offers",
     "baskets",
+    "subscriptions",
     "imports",
     "cms",
     "wagtail.contrib.settings",

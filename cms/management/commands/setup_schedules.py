@@ -6,6 +6,8 @@ SCHEDULES = {
     "Purge des imports non confirmés": ("imports.tasks.purge_stale_previews", Schedule.HOURLY, None),
     "Délais des commandes": ("baskets.tasks.sweep_deadlines", Schedule.MINUTES, 1),
     "Imports programmés": ("imports.sources.import_sources_check", Schedule.MINUTES, 15),
+    "Livraisons des abonnements": ("subscriptions.tasks.deliveries_plan", Schedule.DAILY, None),
+    "Rappels des fermetures de dépôts": ("subscriptions.notifications.closure_reminders_send", Schedule.DAILY, None),
 }
 
 
