@@ -13,6 +13,7 @@ from baskets.api.views import ReservationViewSet
 from imports.api import StockFeedViewSet
 from offers.api.views import OfferViewSet
 from shops.api.views import DepotViewSet, MemberViewSet, ShopViewSet
+from subscriptions.api.views import AbsenceViewSet, DeliveryViewSet, SubscriptionViewSet
 
 from .api_errors import VALIDATION_ERROR, JSONParser
 
@@ -25,6 +26,9 @@ router.register("depots", DepotViewSet, basename="depot")
 router.register("members", MemberViewSet, basename="member")
 router.register("reservations", ReservationViewSet, basename="reservation")
 router.register("stock-feeds", StockFeedViewSet, basename="stock-feed")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
+router.register("deliveries", DeliveryViewSet, basename="delivery")
+router.register("absences", AbsenceViewSet, basename="absence")
 
 
 class EmailLoginTokenSerializer(AuthTokenSerializer):
