@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("carte/points.json", shops_views.map_points_json, name="map_points"),
     path("offres/<int:pk>/", offer_views.offer_detail, name="offer_detail"),
     path("", include("baskets.urls")),  # panier/, mes-reservations/
+    path("", include("subscriptions.urls")),  # mes-livraisons/
     path("impact/", impact_views.platform_impact, name="impact"),
     path("impact/organisations/<slug:slug>/", impact_views.organisation_impact, name="impact_organisation"),
     path("impact/boutiques/<slug:slug>/", impact_views.shop_impact, name="impact_shop"),
