@@ -403,9 +403,10 @@ def _placeholders(fields) -> str:
     return "(" + ", ".join("%s" for _field in fields) + ")"
 
 
-def insert_rows(model, rows: list[dict], *, now) -> list[int]:
+def insert_rows(model, rows: list[dict], *, now=None, ignore_conflicts: bool = False) -> list[int]:
     """INSERT rows (dicts of attribute names) in a few statements, with the fields' defaults and ``now`` for
-    auto timestamps; returns the new primary keys in order. Sends no signal, like ``bulk_create``, and skips the
+    auto timestamps; returns the new primary keys in order (none with ``ignore_conflicts``, which skips the rows
+    a unique constraint refuses). Sends no signal, like ``bulk_create``, and skips the
     model instances and SQL compiler that make ``bulk_create`` cost more than the database's own work here.
     PostgreSQL gets one array per column (``unnest``), SQLite multi-row VALUES."""
     quote = connection.ops.quote_name
@@ -423,7 +424,7 @@ def insert_rows(model, rows: list[dict], *, now) -> list[int]:
     postgresql = connection.vendor == "postgresql"
     columns = ", ".join(quote(field.column) for field in fields)
     table = quote(model._meta.db_table)
-    returning = f"RETURNING {quote(model._meta.pk.column)}"
+    returning = "ON CONFLICT DO NOTHING" if ignore_conflicts else f"RETURNING {quote(model._meta.pk.column)}"
     pks: list[int] = []
     with _bulk_cursor() as cursor:
         if postgresql:
@@ -434,7 +435,8 @@ def insert_rows(model, rows: list[dict], *, now) -> list[int]:
                     [_value(row, attname, prepare, default) for row in chunk] for attname, prepare, default in preparers
                 ]
                 cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) {returning}", params)
-                pks.extend(pk for (pk,) in cursor.fetchall())
+                if not ignore_conflicts:
+                    pks.extend(pk for (pk,) in cursor.fetchall())
             return pks
         row_sql = _placeholders(fields)
         for chunk in _slices(rows, max(1, MAX_PARAMETERS // len(fields))):
@@ -444,7 +446,8 @@ def insert_rows(model, rows: list[dict], *, now) -> list[int]:
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} {returning}", params
             )
-            pks.extend(pk for (pk,) in cursor.fetchall())
+            if not ignore_conflicts:
+                pks.extend(pk for (pk,) in cursor.fetchall())
     return pks
 
 

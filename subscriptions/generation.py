@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import QuerySet
 
+from offers.bulk import insert_rows
 from shops.models import Depot
 
 from .calendar import Calendar, monday
@@ -83,15 +84,15 @@ def _generate_chunk(subscriptions: list[Subscription], calendar: Calendar, fees:
             subscription, calendar, taken_weeks=weeks[subscription.pk], baskets=baskets[subscription.pk]
         ):
             new.append(
-                Delivery(
-                    subscription_id=subscription.pk,
-                    organisation_id=subscription.organisation_id,
-                    date=day,
-                    depot_id=place.depot_id,
-                    closure_id=place.closure_id,
-                    fee=fees[place.depot_id],
-                )
+                {
+                    "subscription_id": subscription.pk,
+                    "organisation_id": subscription.organisation_id,
+                    "date": day,
+                    "depot_id": place.depot_id,
+                    "closure_id": place.closure_id,
+                    "fee": fees[place.depot_id],
+                }
             )
     # A concurrent run may have added the same dates: the unique constraint keeps one of each.
-    Delivery.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
+    insert_rows(Delivery, new, ignore_conflicts=True)
     return len(new)

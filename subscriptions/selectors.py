@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Value, When
 
 from shops.models import Member
-from shops.permissions import organisation_ids, sees_everything
+from shops.permissions import is_signed_in, organisation_ids, sees_everything
 
 from .choices import ChangeKind
-from .models import Delivery, DoublingCount, Subscription
+from .models import Delivery, DeliveryChange, DoublingCount, Subscription
 
 
 @dataclass(frozen=True)
@@ -34,40 +34,75 @@ class Counters:
 
 
 def subscription_counters(*, subscription: Subscription) -> Counters:
-    plan = subscription.plan
-    window = plan.quota_window_starts_on, plan.quota_window_ends_on
-    in_window = Q(kind__in=[ChangeKind.CANCEL, ChangeKind.POSTPONE])
-    if window[0] and window[1]:
-        in_window &= Q(date__range=window)
-    else:
-        in_window = Q(pk__in=[])
-    counts = subscription.changes.aggregate(
-        cancelled=Count("pk", filter=Q(kind=ChangeKind.CANCEL)),
-        postponed=Count("pk", filter=Q(kind=ChangeKind.POSTPONE)),
-        doubled=Count("pk", filter=Q(kind=ChangeKind.DOUBLE)),
-        window_used=Count("pk", filter=in_window),
+    return counters_of(subscriptions=[subscription])[subscription.pk]
+
+
+def counters_of(*, subscriptions) -> dict[int, Counters]:
+    """The counters of many subscriptions (with their plans) in two queries, whatever their number."""
+    subscriptions = list(subscriptions)
+    ids = [subscription.pk for subscription in subscriptions]
+    kinds = {
+        (row["subscription_id"], row["kind"], row["in_window"]): row["n"]
+        for row in DeliveryChange.objects.filter(subscription_id__in=ids, kind__in=COUNTED)
+        .annotate(in_window=_in_window())
+        .values("subscription_id", "kind", "in_window")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    last_dates = dict(
+        Delivery.objects.filter(subscription_id__in=[s.pk for s in subscriptions if s.ends_on is None])
+        .values("subscription_id")
+        .annotate(last=Max("date"))
+        .values_list("subscription_id", "last")
+        .order_by()
     )
-    to_make_up = max(counts["cancelled"] - counts["doubled"], 0) if plan.cancellation_needs_doubling else 0
-    make_up_before = subscription.ends_on
-    if make_up_before is None:
-        make_up_before = subscription.deliveries.order_by("-date").values_list("date", flat=True).first()
-    return Counters(
-        cancelled=counts["cancelled"],
-        max_cancellations=plan.max_cancellations,
-        postponed=counts["postponed"],
-        doubled=counts["doubled"],
-        window_starts_on=window[0] if plan.quota_window_max is not None else None,
-        window_ends_on=window[1] if plan.quota_window_max is not None else None,
-        window_used=counts["window_used"],
-        window_max=plan.quota_window_max,
-        to_make_up=to_make_up,
-        make_up_before=make_up_before if to_make_up else None,
+    counters = {}
+    for subscription in subscriptions:
+        plan = subscription.plan
+
+        def count(kind, *, window=None, pk=subscription.pk):
+            flags = (True, False) if window is None else (window,)
+            return sum(kinds.get((pk, kind, flag), 0) for flag in flags)
+
+        limited = plan.quota_window_max is not None
+        cancelled, doubled = count(ChangeKind.CANCEL), count(ChangeKind.DOUBLE)
+        to_make_up = max(cancelled - doubled, 0) if plan.cancellation_needs_doubling else 0
+        counters[subscription.pk] = Counters(
+            cancelled=cancelled,
+            max_cancellations=plan.max_cancellations,
+            postponed=count(ChangeKind.POSTPONE),
+            doubled=doubled,
+            window_starts_on=plan.quota_window_starts_on if limited else None,
+            window_ends_on=plan.quota_window_ends_on if limited else None,
+            window_used=(
+                count(ChangeKind.CANCEL, window=True) + count(ChangeKind.POSTPONE, window=True) if limited else 0
+            ),
+            window_max=plan.quota_window_max,
+            to_make_up=to_make_up,
+            make_up_before=(subscription.ends_on or last_dates.get(subscription.pk)) if to_make_up else None,
+        )
+    return counters
+
+
+COUNTED = [ChangeKind.CANCEL, ChangeKind.POSTPONE, ChangeKind.DOUBLE]
+
+
+def _in_window():
+    """Whether a change's delivery date lies in its plan's limited period."""
+    return Case(
+        When(
+            date__gte=F("subscription__plan__quota_window_starts_on"),
+            date__lte=F("subscription__plan__quota_window_ends_on"),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
     )
 
 
 def members_of(user) -> QuerySet:
     """The member records of a signed-in customer, in every organisation they subscribe to."""
-    if not (user and user.is_authenticated and user.is_active):
+    if not is_signed_in(user):
         return Member.objects.none()
     return Member.objects.filter(user=user)
 
@@ -77,6 +112,8 @@ def subscriptions_visible(*, user) -> QuerySet:
     queryset = Subscription.objects.select_related("member", "plan__offer__product", "depot")
     if sees_everything(user):
         return queryset
+    if not is_signed_in(user):
+        return queryset.none()
     return queryset.filter(Q(member__user=user) | Q(organisation_id__in=organisation_ids(user)))
 
 
@@ -84,6 +121,8 @@ def deliveries_visible(*, user) -> QuerySet:
     queryset = Delivery.objects.select_related("subscription__member", "subscription__plan__offer__product", "depot")
     if sees_everything(user):
         return queryset
+    if not is_signed_in(user):
+        return queryset.none()
     return queryset.filter(Q(subscription__member__user=user) | Q(organisation_id__in=organisation_ids(user)))
 
 

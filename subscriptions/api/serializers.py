@@ -57,7 +57,9 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CountersSerializer)
     def get_counters(self, subscription) -> dict:
-        return subscription_counters(subscription=subscription).as_dict()
+        counters = self.context.get("counters") or {}
+        known = counters.get(subscription.pk)
+        return (known or subscription_counters(subscription=subscription)).as_dict()
 
 
 class DeliverySerializer(serializers.ModelSerializer):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from pivot_site.api_errors import error_responses
 from subscriptions.models import Delivery, Subscription
-from subscriptions.selectors import deliveries_visible, subscriptions_visible
+from subscriptions.selectors import counters_of, deliveries_visible, subscriptions_visible
 from subscriptions.services import (
     absence_declare,
     delivery_cancel,
@@ -172,6 +172,12 @@ class SubscriptionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return subscriptions_visible(user=self.request.user).order_by("starts_on", "pk")
+
+    def list(self, request, *args, **kwargs):
+        """The page's counters in two queries, whatever its size."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), "counters": counters_of(subscriptions=page)}
+        return self.get_paginated_response(self.get_serializer_class()(page, many=True, context=context).data)
 
     def _changed(self, subscription, depot, moved):
         subscription = self.get_queryset().get(pk=subscription.pk)

@@ -31,6 +31,16 @@ ENDPOINTS = [
     "/api/v1/reservations/{id}/ship/",
     "/api/v1/stock-feeds/",
     "/api/v1/stock-feeds/{id}/",
+    "/api/v1/subscriptions/",
+    "/api/v1/subscriptions/{id}/",
+    "/api/v1/subscriptions/{id}/change-day/",
+    "/api/v1/subscriptions/{id}/change-depot/",
+    "/api/v1/deliveries/",
+    "/api/v1/deliveries/{id}/",
+    "/api/v1/deliveries/{id}/cancel/",
+    "/api/v1/deliveries/{id}/double/",
+    "/api/v1/deliveries/{id}/postpone/",
+    "/api/v1/absences/",
 ]
 
 

@@ -7,6 +7,8 @@ from urllib.parse import quote
 import pytest
 import yaml
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from drf_spectacular.validation import validate_schema
 from rest_framework.authtoken.models import Token
 
@@ -592,3 +594,24 @@ def test_the_schema_generates_without_warnings(tmp_path):
 
     schema = yaml.safe_load((tmp_path / "schema.yml").read_text())
     assert "/api/v1/subscriptions/{id}/change-depot/" in schema["paths"]
+
+
+def test_lists_cost_the_same_queries_whatever_their_length(
+    subscribe, garden, plan, eggs, garden_staff, django_assert_num_queries
+):
+    def members(count):
+        for _ in range(count):
+            member = MemberFactory(organisation=garden)
+            subscribe(member, plan)
+            subscribe(member, eggs, delivery_count=4)
+
+    client = api(garden_staff)
+    members(2)
+    client.get(SUBSCRIPTIONS)  # warms the token and permission caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(SUBSCRIPTIONS).status_code == 200
+        assert client.get(DELIVERIES).status_code == 200
+    members(8)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get(SUBSCRIPTIONS).json()["results"]) == 20
+        assert client.get(DELIVERIES).status_code == 200
