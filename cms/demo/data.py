@@ -1732,6 +1732,36 @@ GARDEN_OFFERS = [
 ]
 GARDEN_VAT = Decimal("5.5")
 
+# Subscription plans of the garden's subscription offers: (reference, policy).
+GARDEN_PLANS = [
+    (
+        "JC-PANIER-S",
+        {
+            "max_cancellations": 4,
+            "quota_window_max": 3,
+            "notice_hours": 48,
+            "doubling_product": "JC-PANIER-F",
+            "doubling_cap": 15,
+        },
+    ),
+    ("JC-PANIER-F", {"max_cancellations": 4, "notice_hours": 48, "doubling_cap": 10}),
+    ("JC-PANIER-SOL", {"notice_hours": 48, "cancellation_needs_doubling": True, "doubling_cap": 10}),
+    ("JC-OEUFS-6", {"frequency": "fortnightly", "postponement_allowed": False, "notice_hours": 72}),
+]
+GARDEN_FUNDERS = ["Réseau Cocagne", "CCAS de Tours"]
+# (member's first name, plan reference, depot, weekday, number of baskets or None for the season,
+#  solidarity discount %, funder)
+GARDEN_SUBSCRIPTIONS = [
+    ("Claire", "JC-PANIER-S", "Tours centre — Maison des associations", TUE, None, "0", None),
+    ("Claire", "JC-OEUFS-6", "Tours centre — Maison des associations", TUE, None, "0", None),
+    ("Gérard", "JC-PANIER-F", "La ferme (Joué-lès-Tours)", FRI, 20, "0", None),
+    ("Amina", "JC-PANIER-S", "Tours centre — Maison des associations", TUE, None, "60", "CCAS de Tours"),
+    ("Sylvie", "JC-PANIER-S", "Saint-Avertin — Salle des fêtes", WED, None, "0", None),
+    ("Julien", "JC-PANIER-F", "Coopérative Loire Énergies — local du CSE", THU, None, "0", None),
+    ("Marie", "JC-PANIER-F", "La ferme (Joué-lès-Tours)", TUE, None, "0", None),
+    ("Kevin", "JC-PANIER-SOL", "Tours centre — Maison des associations", TUE, None, "50", "Réseau Cocagne"),
+]
+
 # ---------------------------------------------------------------------------------------------------------
 # Customer categories, members, users.
 

@@ -54,6 +54,8 @@ from shops.models import (
     Shop,
     VolunteerDomain,
 )
+from subscriptions import services as subscription_services
+from subscriptions.models import DeliveryBreak, Funder, Plan, Season, Subscription
 
 from . import data, pictures
 
@@ -110,6 +112,7 @@ class DemoLoader:
             self.build_epicerie,
             self.build_shoe_network,
             self.build_garden,
+            self.build_subscriptions,
             self.build_sales,
             self.build_orders,
             self.build_branding,
@@ -642,6 +645,70 @@ class DemoLoader:
                 actor=self.actor,
             )
             self.created["offers"] += 1
+
+    def build_subscriptions(self):
+        """A season around today, the plans of the subscription offers, members' subscriptions and a few changes,
+        so that the calendars, sheets and statements show something."""
+        organisation = self.orgs[data.JARDIN]
+        if Subscription.objects.filter(organisation=organisation).exists():
+            return
+        today = date.today()
+        start = today - timedelta(days=today.weekday() + 28)
+        season = Season(organisation=organisation, name=f"Saison {start.year}-{start.year + 1}", starts_on=start)
+        season.ends_on = start + timedelta(weeks=48, days=-1)
+        christmas = date(today.year if today.month < 12 or today.day < 24 else today.year + 1, 12, 24)
+        breaks = [
+            DeliveryBreak(starts_on=christmas, ends_on=christmas + timedelta(days=8), reason="Fêtes de fin d'année")
+        ]
+        subscription_services.season_save(season=season, breaks=breaks, actor=self.actor)
+        self.created["seasons"] += 1
+        offers = {
+            offer.product.supplier_reference: offer
+            for offer in Offer.objects.filter(
+                organisation=organisation, sale_mode=SaleMode.SUBSCRIPTION
+            ).select_related("product")
+        }
+        plans = {}
+        for reference, policy in data.GARDEN_PLANS:
+            policy = dict(policy)
+            if "doubling_product" in policy:
+                policy["doubling_product"] = offers[policy["doubling_product"]].product
+            if "quota_window_max" in policy:  # next summer
+                summer = today.year if today.month < 7 else today.year + 1
+                policy["quota_window_starts_on"] = date(summer, 7, 1)
+                policy["quota_window_ends_on"] = date(summer, 8, 31)
+            plans[reference] = subscription_services.plan_save(
+                plan=Plan(offer=offers[reference], **policy), actor=self.actor
+            )
+            self.created["subscription plans"] += 1
+        funders = {
+            name: subscription_services.funder_save(funder=Funder(organisation=organisation, name=name))
+            for name in data.GARDEN_FUNDERS
+        }
+        depots = {depot.name: depot for depot in Depot.objects.filter(organisation=organisation)}
+        members = {member.first_name: member for member in Member.objects.filter(organisation=organisation)}
+        for first_name, reference, depot, weekday, count, discount, funder in data.GARDEN_SUBSCRIPTIONS:
+            subscription_services.subscription_create(
+                member=members[first_name],
+                plan=plans[reference],
+                depot=depots[depot],
+                weekday=weekday,
+                starts_on=start,
+                ends_on=None if count else season.ends_on,
+                delivery_count=count,
+                discount_percent=Decimal(discount),
+                funder=funders.get(funder),
+                actor=self.actor,
+            )
+            self.created["subscriptions"] += 1
+        # Claire, the demo member, has postponed a basket and cancelled another; Marie doubles one.
+        claire = Subscription.objects.get(member=members["Claire"], plan=plans["JC-PANIER-S"])
+        upcoming = list(claire.deliveries.filter(date__gt=today + timedelta(days=4)).order_by("date")[:6])
+        subscription_services.delivery_postpone(delivery=upcoming[1], to_date=upcoming[3].date, actor=self.actor)
+        subscription_services.delivery_cancel(delivery=upcoming[5], actor=self.actor)
+        marie = Subscription.objects.get(member=members["Marie"])
+        first = marie.deliveries.filter(date__gt=today + timedelta(days=4)).order_by("date").first()
+        subscription_services.delivery_double(delivery=first, actor=self.actor)
 
     def build_sales(self):
         """Mark about a third of the ressourcerie's items sold over the past twelve months (more of them lately),

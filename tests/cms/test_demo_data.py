@@ -42,6 +42,8 @@ from shops.models import (
     StaffMembership,
 )
 from shops.services import depot_check_access_code
+from subscriptions.choices import ChangeKind
+from subscriptions.models import Delivery, DeliveryChange, Plan, Season, Subscription
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +51,11 @@ pytestmark = pytest.mark.django_db
 # A small sample of each catalogue keeps the test fast; the default (no --items) is the full dataset.
 ITEMS = 8
 COUNTED = [
+    Season,
+    Plan,
+    Subscription,
+    Delivery,
+    DeliveryChange,
     Organisation,
     Shop,
     OpeningPeriod,
@@ -199,6 +206,17 @@ def check_csa_garden_depots_and_subscriptions():
     solidaire = offers.get(product__name="Panier solidaire")
     assert list(solidaire.reserved_categories.values_list("name", flat=True)) == ["Panier solidaire"]
     assert solidaire.allowed_depots.count() == 4
+    subscriptions = Subscription.objects.filter(organisation=organisation)
+    assert subscriptions.count() == len(data.GARDEN_SUBSCRIPTIONS)
+    assert Plan.objects.filter(organisation=organisation).count() == len(data.GARDEN_PLANS)
+    assert all(subscription.deliveries.exists() for subscription in subscriptions)
+    assert subscriptions.filter(funder__isnull=False, discount_percent__gt=0).count() == 2
+    changes = set(DeliveryChange.objects.filter(subscription__organisation=organisation).values_list("kind", flat=True))
+    assert changes == {ChangeKind.POSTPONE, ChangeKind.CANCEL, ChangeKind.DOUBLE}
+    # The closure of the holidays sends the deliveries of its dates to the replacement depot.
+    closure = Closure.objects.get(depot__organisation=organisation)
+    during = Delivery.objects.filter(date__range=(closure.starts_on, closure.ends_on), organisation=organisation)
+    assert not during.filter(depot=closure.depot).exists()
 
 
 def check_accounts_are_printed_and_can_log_in(output, client):
