@@ -45,6 +45,8 @@ class Calendar:
     # depot -> weekday -> when its first pickup slot of that day opens
     depot_days: dict[int, dict[int, dt.time]]
     closures: dict[int, list[ClosureSpan]] = field(default_factory=dict)
+    # A season of 10,000 subscriptions asks about the same few hundred (depot, date) pairs half a million times.
+    _places: dict[tuple[int, dt.date], Place | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, organisation_id: int) -> Calendar:
@@ -97,12 +99,16 @@ class Calendar:
 
     def place(self, depot_id: int, day: dt.date) -> Place | None:
         """Where ``depot``'s delivery of ``day`` goes, or None when there is none (see ``refusal``)."""
-        if self.refusal(depot_id, day) is not None:
-            return None
-        span = self.closure_on(depot_id, day)
-        if span is not None:
-            return Place(span.replacement_id, span.id)
-        return Place(depot_id)
+        key = (depot_id, day)
+        if key not in self._places:
+            span = self.closure_on(depot_id, day)
+            if self.refusal(depot_id, day) is not None:
+                self._places[key] = None
+            elif span is not None:
+                self._places[key] = Place(span.replacement_id, span.id)
+            else:
+                self._places[key] = Place(depot_id)
+        return self._places[key]
 
     def starts_at(self, depot_id: int, day: dt.date) -> dt.datetime:
         """When the delivery is handed over (the depot's first pickup slot that day): notices count back from it."""
