@@ -20,6 +20,13 @@ ORGANISATION_TABLES = [
     "imports.importsource",
 ]
 ALL_ACTIONS = ["add", "change", "delete", "view"]
+# The CSA: staff keep the seasons, plans and funders and subscribe members; deliveries change through the
+# subscriptions' pages (subscriptions.services). Nothing is deleted by hand: deliveries and their log hang on them.
+CSA_HANDLING = [
+    f"subscriptions.{action}_{model}"
+    for model in ("season", "plan", "funder", "subscription")
+    for action in ("add", "change", "view")
+]
 # Orders are seen and moved through their statuses (the admin's actions call baskets.services); nobody adds or
 # deletes them by hand. The platform's order deadlines (baskets.change_orderdeadlines) stay with superusers.
 ORDER_HANDLING = ["baskets.view_reservation", "baskets.change_reservation"]
@@ -34,6 +41,7 @@ ROLE_PERMISSIONS = {
         "imports.add_importjob",
         "imports.view_importjob",
         *ORDER_HANDLING,
+        *CSA_HANDLING,
         *[
             f"{table.split('.')[0]}.{action}_{table.split('.')[1]}"
             for table in ORGANISATION_TABLES

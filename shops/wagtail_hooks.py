@@ -88,7 +88,7 @@ class DepotViewSet(OrganisationScopedViewSet):
             FieldRowPanel([FieldPanel("name"), FieldPanel("organisation")]),
             FieldPanel("shop"),
             MultiFieldPanel(ADDRESS_PANELS, heading=_("Address")),
-            InlinePanel("pickup_slots", heading=_("Pickup days and hours"), label=_("Pickup slot")),
+            InlinePanel("pickup_slots", heading=_("Delivery and pickup days"), label=_("Pickup slot")),
             FieldRowPanel([FieldPanel("delivery_fee"), FieldPanel("capacity")]),
             MultiFieldPanel(
                 [FieldPanel("restricted"), FieldPanel("access_code"), FieldPanel("public_note")],
