@@ -35,20 +35,23 @@ class PostponeForm(forms.Form):
 
     OTHER = "other"
 
-    to_date = forms.ChoiceField(label=_("Receive this basket on"), widget=forms.RadioSelect)
-    other_date = forms.DateField(label=_("Other date"), required=False, **DATE_WIDGET)
+    to_date = forms.ChoiceField(
+        label=_("Receive this basket on"), help_text=_("One of your coming deliveries, or another date.")
+    )
+    other_date = forms.DateField(
+        label=_("Other date"), required=False, help_text=_("If you chose “another date”."), **DATE_WIDGET
+    )
 
-    def __init__(self, *args, dates: list[dt.date], full: frozenset = frozenset(), **kwargs):
+    def __init__(self, *args, dates: list[dt.date], after: dt.date, full: frozenset = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = []
         for day in dates:
-            label = _("%(date)s (2 baskets that day)") % {"date": day_label(day)}
+            label = day_label(day)
             if day in full:
-                label = _("%(date)s — no more baskets can be doubled that day") % {"date": day_label(day)}
+                label = _("%(date)s — no more baskets can be doubled that day") % {"date": label}
             choices.append((day.isoformat(), label))
         self.fields["to_date"].choices = [*choices, (self.OTHER, _("Another date"))]
-        if not choices:
-            self.fields["to_date"].initial = self.OTHER
+        self.fields["to_date"].initial = next((day.isoformat() for day in dates if day > after), self.OTHER)
 
     def clean(self):
         data = super().clean()

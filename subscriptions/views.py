@@ -29,7 +29,7 @@ from . import services
 from .calendar import Calendar
 from .choices import DeliveryStatus
 from .exceptions import ChangeRefused, InvalidSubscription
-from .forms import AbsenceDeliveriesForm, AbsenceForm, DayChangeForm, DepotChangeForm, PostponeForm, day_label
+from .forms import AbsenceDeliveriesForm, AbsenceForm, DayChangeForm, DepotChangeForm, PostponeForm
 from .models import Delivery, Subscription
 from .reports import member_statement
 from .selectors import (
@@ -42,6 +42,8 @@ from .selectors import (
 )
 
 REFUSALS = (ChangeRefused, InvalidSubscription)
+# The coming months shown open in the calendar; later ones are folded, so that a season fits a phone's screen.
+MONTHS_OPEN = 3
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
@@ -173,11 +175,21 @@ class Month:
 
 @dataclass
 class SubscriptionCalendar:
+    """The coming months first (the next ones open, later ones folded), then the past ones folded."""
+
     subscription: Subscription
     counters: list[str]
     upcoming: list[Month]
+    later: list[Month]
     past: list[Month]
-    past_count: int
+
+    @property
+    def later_count(self) -> int:
+        return sum(len(month.rows) for month in self.later)
+
+    @property
+    def past_count(self) -> int:
+        return sum(len(month.rows) for month in self.past)
 
 
 def _row(delivery: Delivery, today: dt.date) -> Row:
@@ -239,14 +251,14 @@ def delivery_list(request):
     calendars = []
     for subscription in subscriptions:
         past = [row for row in rows[subscription.pk] if row.delivery.date < today]
-        upcoming = [row for row in rows[subscription.pk] if row.delivery.date >= today]
+        upcoming = _months([row for row in rows[subscription.pk] if row.delivery.date >= today])
         calendars.append(
             SubscriptionCalendar(
                 subscription=subscription,
                 counters=counters_sentences(subscription_counters(subscription=subscription)),
-                upcoming=_months(upcoming),
+                upcoming=upcoming[:MONTHS_OPEN],
+                later=upcoming[MONTHS_OPEN:],
                 past=_months(past),
-                past_count=len(past),
             )
         )
     context = {"calendars": calendars, "today": today}
@@ -273,7 +285,7 @@ def _postpone_dates(delivery: Delivery) -> tuple[list[dt.date], frozenset]:
 def delivery_postpone(request, pk):
     delivery = _own_delivery(request, pk)
     dates, full = _postpone_dates(delivery)
-    form = PostponeForm(request.POST if request.method == "POST" else None, dates=dates, full=full)
+    form = PostponeForm(request.POST if request.method == "POST" else None, dates=dates, after=delivery.date, full=full)
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -292,7 +304,7 @@ def delivery_postpone(request, pk):
                     "The basket of %(date)s is postponed to %(to)s: you will receive %(count)s baskets that day.",
                     target.baskets,
                 )
-                % {"date": day_label(delivery.date), "to": day_label(target.date), "count": target.baskets},
+                % {"date": _date(delivery.date), "to": _date(target.date), "count": target.baskets},
             )
             return redirect(_list_url(f"delivery-{target.pk}"))
     context = {"delivery": delivery, "form": form, "refusal": refusal}
@@ -311,7 +323,7 @@ def delivery_cancel(request, pk):
         except REFUSALS as error:
             refusal = _refusal(error, delivery.subscription)
         else:
-            messages.success(request, _("The delivery of %(date)s is cancelled.") % {"date": day_label(delivery.date)})
+            messages.success(request, _("The delivery of %(date)s is cancelled.") % {"date": _date(delivery.date)})
             return redirect(_list_url(f"delivery-{delivery.pk}"))
     context = {
         "delivery": delivery,
@@ -336,7 +348,7 @@ def delivery_double(request, pk):
                 delivery.subscription.deliveries.filter(date__in=refusal.dates_with_room).order_by("date")
             )
         else:
-            messages.success(request, _("You will receive 2 baskets on %(date)s.") % {"date": day_label(delivery.date)})
+            messages.success(request, _("You will receive 2 baskets on %(date)s.") % {"date": _date(delivery.date)})
             return redirect(_list_url(f"delivery-{delivery.pk}"))
     context = {"delivery": delivery, "refusal": refusal, "alternatives": alternatives}
     return TemplateResponse(request, "subscriptions/delivery_double.html", context)
