@@ -22,9 +22,7 @@ from shops.viewsets import ScopedModelForm
 from . import services
 from .models import Funder, Plan
 
-OVERRIDE_HELP = _(
-    "Staff may go beyond the plan's rules (notice, quotas, cap of doubled baskets). The reason is logged."
-)
+OVERRIDE_HELP = _("Go beyond the plan's notice, quotas and caps. The reason is logged.")
 
 
 def date_field(label, *, required=True, help_text=""):

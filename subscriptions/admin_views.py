@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton, ListingButton
 
 from pivot_site.exceptions import DomainError
 from shops.models import Closure, Depot
@@ -190,7 +190,12 @@ class SubscriptionIndexView(ScopedIndexView):
             Column("depot", label=_("Depot"), accessor="depot.name", sort_key="depot__name"),
             Column("weekday", label=_("Delivery day"), accessor="get_weekday_display", sort_key="weekday"),
             Column("period", label=_("Period or number"), accessor=period_display),
-            DateColumn("starts_on", label=_("Start"), sort_key="starts_on"),
+            Column(
+                "starts_on",
+                label=_("Start"),
+                accessor=lambda subscription: day(subscription.starts_on),
+                sort_key="starts_on",
+            ),
         ]
 
     def get_detail_url(self, instance):
@@ -277,7 +282,7 @@ class SubscriptionMixin(ScopedObjectPageMixin):
         return [
             *items,
             {"url": self.detail_url, "label": str(self.object)},
-            {"url": "", "label": self.get_page_title(), "sublabel": str(self.object)},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
         ]
 
 
@@ -302,17 +307,13 @@ class SubscriptionDetailView(SubscriptionMixin, TemplateView):
         if not self.may_change:
             return []
         return [
-            Button(
-                _("Change the terms"),
-                url=reverse(self.edit_url_name, args=[self.object.pk]),
-                icon_name="edit",
-                priority=10,
+            HeaderButton(
+                _("Change the terms"), url=reverse(self.edit_url_name, args=[self.object.pk]), icon_name="edit"
             ),
-            Button(
+            HeaderButton(
                 _("Doubled baskets by date"),
                 url=reverse(self.doubling_url_name, args=[self.object.plan_id]),
                 icon_name="calendar-alt",
-                priority=20,
             ),
         ]
 
@@ -643,9 +644,16 @@ class ClosureIndexView(ScopedIndexView):
     @cached_property
     def columns(self):
         return [
-            TitleColumn("depot", label=_("Depot"), accessor="depot.name", get_url=self.get_cancel_url),
-            DateColumn("starts_on", label=_("First closed day"), sort_key="starts_on"),
-            DateColumn("ends_on", label=_("Last closed day"), sort_key="ends_on"),
+            self._get_title_column_class(TitleColumn)("depot", label=_("Depot"), accessor="depot.name"),
+            Column(
+                "starts_on",
+                label=_("First closed day"),
+                accessor=lambda closure: day(closure.starts_on),
+                sort_key="starts_on",
+            ),
+            Column(
+                "ends_on", label=_("Last closed day"), accessor=lambda closure: day(closure.ends_on), sort_key="ends_on"
+            ),
             Column("replacement", label=_("Replacement depot"), accessor="replacement"),
             Column("moved", label=_("Deliveries moved"), accessor="moved"),
             Column("reason", label=_("Reason"), accessor="reason"),
@@ -666,7 +674,7 @@ class ClosureIndexView(ScopedIndexView):
         url = self.get_cancel_url(instance)
         if url is None:
             return []
-        return [Button(_("Cancel the closure"), url=url, icon_name="undo", priority=10)]
+        return [ListingButton(_("Cancel the closure"), url=url, priority=10)]
 
 
 class ClosureDeclareView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
