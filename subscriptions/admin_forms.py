@@ -8,6 +8,7 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
@@ -83,7 +84,9 @@ class PlanForm(ScopedModelForm):
             .filter(Q(plan__isnull=True) | Q(pk=self.instance.offer_id))
             .select_related("product")
         )
-        offer.label_from_instance = lambda offer: f"{offer.product} · {offer.price_incl_tax} €"
+        offer.label_from_instance = lambda offer: (
+            f"{offer.product} · {number_format(offer.price_incl_tax, decimal_pos=2, use_l10n=True)} €"
+        )
         offer.help_text = _("An offer of the catalogue whose sale mode is “Subscription”: its product and price.")
 
     def service_save(self, instance):

@@ -78,6 +78,10 @@ def test_staff_override_a_cancellation_and_declare_a_closure(live_server, page, 
     sign_in(page, live_server)
     page.set_viewport_size({"width": 1280, "height": 1600})  # the admin scrolls inside its own pane
 
+    page.goto(f"{live_server.url}/admin/plans/edit/{camille.plan_id}/")
+    assert page.locator("[name=prices-TOTAL_FORMS]").count() == 1
+    screenshot(page, "admin-subscriptions-0-plan")
+
     page.goto(f"{live_server.url}/admin/subscriptions/")
     rows = page.locator("table.listing tbody tr")
     assert rows.count() == 2
