@@ -34,10 +34,7 @@ class DepotForm(ScopedModelForm):
     )
 
     def service_validate(self):
-        depot = self.instance
-        access_code = self.cleaned_data.get("access_code", "")
-        services.depot_validate(depot=depot, access_code=access_code)
-        services.closures_validate(depot=depot, closures=list(self.formset_instances("closures")))
+        services.depot_validate(depot=self.instance, access_code=self.cleaned_data.get("access_code", ""))
 
     def service_save(self, instance):
         return services.depot_save(

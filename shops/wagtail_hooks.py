@@ -94,7 +94,6 @@ class DepotViewSet(OrganisationScopedViewSet):
                 [FieldPanel("restricted"), FieldPanel("access_code"), FieldPanel("public_note")],
                 heading=_("Restricted access"),
             ),
-            InlinePanel("closures", heading=_("Closures"), label=_("Closure")),
             FieldPanel("active"),
         ],
         base_form_class=DepotForm,

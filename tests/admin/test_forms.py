@@ -8,7 +8,7 @@ from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from offers.models import Offer
-from shops.models import Closure, Depot, Shop
+from shops.models import Depot, Shop
 from tests import factories
 
 
@@ -151,7 +151,7 @@ def test_bad_phone_and_postcode_are_named_in_french(client, staff_a, org_a):
     assert "code postal" in errors["postcode"][0]
 
 
-def depot_data(organisation, closures, **overrides):
+def depot_data(organisation, **overrides):
     return nested_form_data(
         {
             "name": "Dépôt de la Gare",
@@ -168,45 +168,17 @@ def depot_data(organisation, closures, **overrides):
             "access_code": "",
             "active": "on",
             "pickup_slots": inline_formset([]),
-            "closures": inline_formset(closures),
             **overrides,
         }
     )
 
 
 @pytest.mark.django_db
-def test_overlapping_closures_are_refused_and_nothing_is_written(client, staff_a, org_a):
-    client.force_login(staff_a)
-    closures = [
-        {"starts_on": "2026-12-20", "ends_on": "2027-01-03", "reason": "Noël", "replacement": ""},
-        {"starts_on": "2027-01-02", "ends_on": "2027-01-10", "reason": "Inventaire", "replacement": ""},
-    ]
-    response = client.post(reverse("depot:add"), depot_data(org_a, closures))
-    assert response.status_code == 200
-    assert "se chevauchent" in str(response.context["form"].non_field_errors())
-    assert not Depot.objects.exists() and not Closure.objects.exists()
-
-
-@pytest.mark.django_db
-def test_closure_with_replacement_of_the_same_organisation(client, staff_a, org_a, org_b):
-    replacement = factories.DepotFactory(organisation=org_a, name="Dépôt de secours")
-    foreign = factories.DepotFactory(organisation=org_b, name="Dépôt d'ailleurs")
-    client.force_login(staff_a)
-    closure = {"starts_on": "2026-12-20", "ends_on": "2027-01-03", "reason": "Noël", "replacement": str(foreign.pk)}
-    response = client.post(reverse("depot:add"), depot_data(org_a, [closure]))
-    assert response.status_code == 200 and not Closure.objects.exists()
-    closure["replacement"] = str(replacement.pk)
-    response = client.post(reverse("depot:add"), depot_data(org_a, [closure]))
-    assert response.status_code == 302
-    assert Closure.objects.get().replacement == replacement
-
-
-@pytest.mark.django_db
 def test_restricted_depot_needs_an_access_code_which_is_hashed(client, staff_a, org_a):
     client.force_login(staff_a)
-    response = client.post(reverse("depot:add"), depot_data(org_a, [], restricted="on"))
+    response = client.post(reverse("depot:add"), depot_data(org_a, restricted="on"))
     assert response.status_code == 200 and "code d’accès" in str(response.context["form"].errors)
-    response = client.post(reverse("depot:add"), depot_data(org_a, [], restricted="on", access_code="4321"))
+    response = client.post(reverse("depot:add"), depot_data(org_a, restricted="on", access_code="4321"))
     assert response.status_code == 302
     depot = Depot.objects.get()
     assert depot.access_code_hash and "4321" not in depot.access_code_hash
