@@ -108,7 +108,7 @@ def test_calendar_by_month_with_statuses_and_replacement_depot(
     past = {row.delivery.date: row.state for month in calendar.past for row in month.rows}
     assert past == {tuesday(0): "delivered"}
     assert states[tuesday(1)][0] == "cancelled"
-    assert states[tuesday(2)] == ("postponed", "Postponed to 13 avril 2027")
+    assert states[tuesday(2)] == ("postponed", "Reportée au 13 avril 2027")
     assert states[tuesday(3)][0] == "doubled"
     assert states[tuesday(4)][0] == "planned"
     assert states[tuesday(6)][0] == "doubled"
@@ -225,7 +225,8 @@ def test_postpone_to_a_full_date_lists_the_dates_with_room(signed_in, subscribe,
     delivery = delivery_on(subscription, tuesday(4))
     page = signed_in.get(url("postpone", delivery.pk))
     assert (
-        "no more baskets can be doubled" in dict(page.context["form"].fields["to_date"].choices)[tuesday(7).isoformat()]
+        "plus aucun panier ne peut être doublé"
+        in dict(page.context["form"].fields["to_date"].choices)[tuesday(7).isoformat()]
     )
     response = signed_in.post(url("postpone", delivery.pk), {"to_date": tuesday(7).isoformat()})
     refusal = response.context["refusal"]
