@@ -251,6 +251,16 @@ class ChangeDayForm(OverrideForm):
         )
 
 
+class AbsenceForm(OverrideForm):
+    from_date = date_field(_("First day away"))
+    until_date = date_field(_("Last day away"))
+
+    field_order = ["from_date", "until_date", "override", "reason"]
+
+    def __init__(self, *args, user, subscription, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
 class DoublingCapForm(ServiceForm):
     date = date_field(_("Delivery date"))
     cap = forms.IntegerField(

@@ -31,6 +31,7 @@ from shops.viewsets import ScopedEditView, ScopedFilterSet, ScopedIndexView
 
 from . import services
 from .admin_forms import (
+    AbsenceForm,
     ChangeDayForm,
     ChangeDepotForm,
     ClosureDeclareForm,
@@ -296,6 +297,7 @@ class SubscriptionDetailView(SubscriptionMixin, TemplateView):
     delivery_url_name = None
     change_depot_url_name = None
     change_day_url_name = None
+    absence_url_name = None
     doubling_url_name = None
 
     @cached_property
@@ -309,6 +311,9 @@ class SubscriptionDetailView(SubscriptionMixin, TemplateView):
         return [
             HeaderButton(
                 _("Change the terms"), url=reverse(self.edit_url_name, args=[self.object.pk]), icon_name="edit"
+            ),
+            HeaderButton(
+                _("Declare an absence"), url=reverse(self.absence_url_name, args=[self.object.pk]), icon_name="date"
             ),
             HeaderButton(
                 _("Doubled baskets by date"),
@@ -464,6 +469,34 @@ class ChangeDayView(SubscriptionActionView):
         return ngettext(
             "%(count)s delivery moved to the new day.", "%(count)s deliveries moved to the new day.", len(moved)
         ) % {"count": len(moved)}
+
+
+class AbsenceView(SubscriptionActionView):
+    """The member is away: their deliveries of those dates are cancelled, in every subscription they have."""
+
+    form_class = AbsenceForm
+    page_title = gettext_lazy("Declare an absence")
+    submit_label = gettext_lazy("Cancel these deliveries")
+    intro = gettext_lazy(
+        "Every delivery of the member between these dates is cancelled, in all their subscriptions (basket, eggs, "
+        "cheese…), under their plans' rules unless you override them."
+    )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "subscription": self.object, "auto_id": "id_absence_%s"}
+
+    def apply(self, form):
+        data = form.cleaned_data
+        cancelled = services.absence_declare(
+            members=[self.object.member],
+            from_date=data["from_date"],
+            until_date=data["until_date"],
+            actor=self.request.user,
+            **form.override_kwargs(),
+        )
+        return ngettext(
+            "%(member)s: %(count)s delivery cancelled.", "%(member)s: %(count)s deliveries cancelled.", len(cancelled)
+        ) % {"member": self.object.member, "count": len(cancelled)}
 
 
 # One delivery: postpone, cancel or double it.

@@ -152,7 +152,7 @@ class SubscriptionViewSet(OrganisationScopedViewSet):
     def get_common_view_kwargs(self, **kwargs):
         names = {
             f"{name}_url_name": self.get_url_name(name)
-            for name in ("detail", "delivery", "delivery_action", "change_depot", "change_day")
+            for name in ("detail", "delivery", "delivery_action", "change_depot", "change_day", "absence")
         }
         return super().get_common_view_kwargs(**names, doubling_url_name=f"{PlanViewSet.name}:doubling", **kwargs)
 
@@ -165,6 +165,7 @@ class SubscriptionViewSet(OrganisationScopedViewSet):
             path("<int:pk>/terms/", self.construct_view(views.SubscriptionTermsView), name="edit"),
             path("<int:pk>/depot/", self.construct_view(views.ChangeDepotView), name="change_depot"),
             path("<int:pk>/day/", self.construct_view(views.ChangeDayView), name="change_day"),
+            path("<int:pk>/absence/", self.construct_view(views.AbsenceView), name="absence"),
             path("<int:pk>/deliveries/<int:delivery_pk>/", self.construct_view(views.DeliveryView), name="delivery"),
             path(
                 "<int:pk>/deliveries/<int:delivery_pk>/<slug:action>/",

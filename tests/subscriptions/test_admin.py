@@ -72,6 +72,7 @@ def test_every_page_answers_the_garden_staff(staff_client, subscription, plan, d
         reverse("subscriptions:edit", args=[subscription.pk]),
         reverse("subscriptions:change_depot", args=[subscription.pk]),
         reverse("subscriptions:change_day", args=[subscription.pk]),
+        reverse("subscriptions:absence", args=[subscription.pk]),
         delivery_url(subscription, delivery),
         reverse("plans:index"),
         reverse("plans:add"),
@@ -427,6 +428,26 @@ def test_staff_change_the_delivery_day_and_depot(staff_client, subscription, oth
     assert subscription.deliveries.filter(date=tuesday(4) + dt.timedelta(days=3), depot=other_depot).exists()
 
 
+def test_staff_declare_an_absence_across_the_members_subscriptions(
+    staff_client, subscribe, subscription, member, garden, garden_staff, clock
+):
+    eggs = subscribe(member, make_plan(garden, name="Œufs", price=Decimal("4.00")))
+    url = reverse("subscriptions:absence", args=[subscription.pk])
+    assert staff_client.get(url).status_code == 200
+    clock.set(dt.datetime(2027, 3, 22, 12, 0))  # tuesday(3) is within the notice
+    staff_client.force_login(garden_staff)  # the session would have expired by then
+    data = {"from_date": iso(tuesday(3)), "until_date": iso(tuesday(4))}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200 and "48" in str(form_errors(response))
+    assert not subscription.deliveries.filter(status=DeliveryStatus.CANCELLED).exists()
+    response = staff_client.post(url, {**data, "override": "on", "reason": "Hospitalisation, appel du lundi"})
+    assert response.status_code == 302
+    for each in (subscription, eggs):
+        cancelled = each.deliveries.filter(status=DeliveryStatus.CANCELLED).values_list("date", flat=True)
+        assert sorted(cancelled) == [tuesday(3), tuesday(4)]
+    assert set(DeliveryChange.objects.values_list("kind", "override")) == {(ChangeKind.CANCEL, True)}
+
+
 # Depot closures
 
 
@@ -525,6 +546,7 @@ def test_staff_of_another_organisation_neither_see_nor_change(
         reverse("subscriptions:edit", args=[subscription.pk]),
         reverse("subscriptions:change_depot", args=[subscription.pk]),
         reverse("subscriptions:change_day", args=[subscription.pk]),
+        reverse("subscriptions:absence", args=[subscription.pk]),
         delivery_url(subscription, delivery),
         reverse("plans:edit", args=[plan.pk]),
         reverse("plans:doubling", args=[plan.pk]),
