@@ -34,6 +34,7 @@ from .models import Delivery, Subscription
 from .reports import member_statement
 from .selectors import (
     Counters,
+    counters_of,
     deliveries_visible,
     doubling_room,
     members_of,
@@ -249,13 +250,14 @@ def delivery_list(request):
         delivery.subscription = by_pk[delivery.subscription_id]
         rows[delivery.subscription_id].append(_row(delivery, today))
     calendars = []
+    counters = counters_of(subscriptions=subscriptions)
     for subscription in subscriptions:
         past = [row for row in rows[subscription.pk] if row.delivery.date < today]
         upcoming = _months([row for row in rows[subscription.pk] if row.delivery.date >= today])
         calendars.append(
             SubscriptionCalendar(
                 subscription=subscription,
-                counters=counters_sentences(subscription_counters(subscription=subscription)),
+                counters=counters_sentences(counters[subscription.pk]),
                 upcoming=upcoming[:MONTHS_OPEN],
                 later=upcoming[MONTHS_OPEN:],
                 past=_months(past),

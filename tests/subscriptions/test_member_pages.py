@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.shortcuts import resolve_url
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shops.choices import Weekday
@@ -479,3 +481,15 @@ def test_statement_month_navigation(signed_in, travel):
     page = signed_in.get("/mes-livraisons/releve/2027-12/")
     assert not page.context["statement"].lines
     assert reverse("my_deliveries:statement", kwargs={"year": "2028", "month": "01"}) in page.content.decode()
+
+
+def test_the_calendar_costs_the_same_queries_whatever_the_number_of_subscriptions(
+    signed_in, subscribe, subscription, member, garden, django_assert_num_queries
+):
+    signed_in.get(LIST)  # warms the session and permission caches
+    with CaptureQueriesContext(connection) as one:
+        assert signed_in.get(LIST).status_code == 200
+    for name in ("Œufs", "Fromage"):
+        subscribe(member, make_plan(garden, name=name, price=Decimal("4.00")))
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(signed_in.get(LIST).context["calendars"]) == 3
